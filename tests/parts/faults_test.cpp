@@ -1,0 +1,70 @@
+// tests/parts/faults_test.cpp — clients that vanish, a backend that is down: the proxy closes
+// that one connection, keeps serving everyone else, and leaks no file descriptor.
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "client.h"
+#include "part_under_test.h"
+
+using namespace rsp::test;
+
+TEST_CASE("a client that disconnects mid-response does not stop the proxy", "[faults]") {
+  PartUnderTest part;
+  vanishMidResponse(part.port(), bytes(8 * kMiB), 64 * 1024, /*reset=*/false);
+  const FetchResult next = fetch(part.port(), bytes(100000));
+  INFO(next.describe());
+  CHECK(next.ok());
+  CHECK(next.body.intact());
+  CHECK(part.running());
+}
+
+TEST_CASE("20 clients that reset mid-response leave no descriptor behind", "[faults]") {
+  PartUnderTest part;
+  REQUIRE(fetch(part.port(), bytes(100)).body.intact());
+  const int before = openFdCount(part.pid());
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 20; ++i) {
+    clients.emplace_back([&] { vanishMidResponse(part.port(), bytes(8 * kMiB), 32768, true); });
+  }
+  for (auto& client : clients) client.join();
+  const FetchResult next = fetch(part.port(), bytes(100000));
+  INFO(next.describe());
+  CHECK(next.body.intact());
+  CHECK(part.running());
+  CHECK(settledFdCount(part.pid(), before) == before);
+}
+
+TEST_CASE("1000 connections later the proxy holds no more descriptors", "[faults]") {
+  PartUnderTest part;
+  REQUIRE(fetch(part.port(), bytes(100)).body.intact());
+  const int before = openFdCount(part.pid());
+  int intact = 0;
+  for (int i = 0; i < 1000; ++i) intact += fetch(part.port(), bytes(100)).body.intact();
+  CHECK(intact == 1000);
+  CHECK(settledFdCount(part.pid(), before) == before);
+}
+
+TEST_CASE("a backend that is down: the client is let go, and service resumes", "[faults]") {
+  auto backend = std::make_unique<TestBackend>();
+  const std::uint16_t backendPort = backend->port();
+  RunningProxy proxy = startProxy(setupFor(backendPort));
+  backend.reset();  // the backend goes away
+
+  const FetchResult refused = fetch(proxy.port, bytes(100));
+  INFO(refused.describe());
+  CHECK(refused.connected);
+  CHECK_FALSE(refused.ok());
+  CHECK(refused.elapsed < 1s);
+  CHECK(proxy.process->running());
+  // One clear line, naming the backend and why.
+  const std::string reason = "127.0.0.1:" + std::to_string(backendPort) + ": Connection refused";
+  CHECK(proxy.process->waitForErrors(reason, 2s));
+  INFO("stderr: " << proxy.process->errors());
+  CHECK_THAT(proxy.process->errors(), Catch::Contains("backend"));
+
+  TestBackend again(backendPort);  // back up, on the same port
+  const FetchResult served = fetch(proxy.port, bytes(100));
+  INFO(served.describe());
+  CHECK(served.body.intact());
+}

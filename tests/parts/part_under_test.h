@@ -1,0 +1,50 @@
+// tests/parts/part_under_test.h — the part this test executable was built for, running.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "backend.h"
+#include "expectations.h"
+#include "launch.h"
+#include "procfs.h"
+
+namespace rsp::test {
+
+using namespace std::chrono_literals;
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+
+inline ProxySetup setupFor(std::uint16_t backendPort) {
+  ProxySetup setup;
+  setup.part = RSP_PART;
+  setup.binary = RSP_PART_BINARY;
+  setup.backendPort = backendPort;
+  return setup;
+}
+
+// A fresh test backend, and this part started in front of it on a free port.
+struct PartUnderTest {
+  TestBackend backend;
+  RunningProxy proxy = startProxy(setupFor(backend.port()));
+
+  std::uint16_t port() const { return proxy.port; }
+  pid_t pid() const { return proxy.pid(); }
+  bool running() const { return proxy.process->running(); }
+};
+
+inline std::string bytes(std::uint64_t n) { return "/bytes/" + std::to_string(n); }
+
+// Waits (up to 5 s) for the proxy's open descriptors to come back down to `count`: closing is
+// asynchronous in parts 2-4, so the count may lag the clients by a moment.
+inline int settledFdCount(pid_t pid, int count) {
+  int now = openFdCount(pid);
+  for (auto end = std::chrono::steady_clock::now() + 5s;
+       now > count && std::chrono::steady_clock::now() < end; now = openFdCount(pid)) {
+    std::this_thread::sleep_for(20ms);
+  }
+  return now;
+}
+
+}  // namespace rsp::test

@@ -1,0 +1,239 @@
+// tests/support/backend.cpp — see backend.h.
+#include "backend.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "common/error.h"
+#include "pattern.h"
+
+namespace rsp::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kPollMs = 50;  // how often a waiting thread looks at the stop flag
+constexpr auto kIdleLimit = std::chrono::seconds(30);  // a peer silent this long is dropped
+
+struct Request {
+  std::string method, path;
+  std::uint64_t contentLength = 0;
+  bool hasContentLength = false;
+  std::string bodyStart;  // body bytes that came in with the head
+};
+
+// Waits until fd is ready for `events`; false when stopping or the peer stayed silent.
+bool waitFor(int fd, short events, const std::atomic<bool>& stopping) {
+  const auto giveUp = Clock::now() + kIdleLimit;
+  while (!stopping && Clock::now() < giveUp) {
+    pollfd p{fd, events, 0};
+    const int n = ::poll(&p, 1, kPollMs);
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return false;
+  }
+  return false;
+}
+
+bool sendAll(int fd, const char* data, std::size_t size, const std::atomic<bool>& stopping) {
+  while (size > 0) {
+    if (!waitFor(fd, POLLOUT, stopping)) return false;
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
+  std::string head;
+  std::size_t end;
+  while ((end = head.find("\r\n\r\n")) == std::string::npos) {
+    if (head.size() > 65536 || !waitFor(fd, POLLIN, stopping)) return false;
+    char chunk[4096];
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) return false;
+    head.append(chunk, static_cast<std::size_t>(n));
+  }
+  request.bodyStart = head.substr(end + 4);
+  const std::size_t firstSpace = head.find(' ');
+  const std::size_t secondSpace = head.find(' ', firstSpace + 1);
+  if (firstSpace == std::string::npos || secondSpace == std::string::npos) return false;
+  request.method = head.substr(0, firstSpace);
+  request.path = head.substr(firstSpace + 1, secondSpace - firstSpace - 1);
+  std::string lower = head.substr(0, end);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::size_t length = lower.find("\r\ncontent-length:");
+  if (length != std::string::npos) {
+    request.contentLength = std::stoull(head.substr(length + 17));
+    request.hasContentLength = true;
+  }
+  return true;
+}
+
+bool sendHead(int fd, std::uint64_t length, const std::atomic<bool>& stopping,
+              const char* status = "200 OK") {
+  const std::string head = std::string("HTTP/1.0 ") + status +
+                           "\r\nContent-Type: text/plain\r\nContent-Length: " +
+                           std::to_string(length) + "\r\nConnection: close\r\n\r\n";
+  return sendAll(fd, head.data(), head.size(), stopping);
+}
+
+bool sendText(int fd, const std::string& text, const std::atomic<bool>& stopping,
+              const char* status = "200 OK") {
+  return sendHead(fd, text.size(), stopping, status) &&
+         sendAll(fd, text.data(), text.size(), stopping);
+}
+
+void serveBytes(int fd, std::uint64_t size, const std::atomic<bool>& stopping) {
+  if (!sendHead(fd, size, stopping)) return;
+  char chunk[65536];
+  for (std::uint64_t sent = 0; sent < size;) {
+    const std::size_t n = std::min<std::uint64_t>(sizeof chunk, size - sent);
+    fillPattern(chunk, sent, n);
+    if (!sendAll(fd, chunk, n, stopping)) return;
+    sent += n;
+  }
+}
+
+void serveDelay(int fd, long ms, const std::atomic<bool>& stopping) {
+  const auto until = Clock::now() + std::chrono::milliseconds(ms);
+  while (!stopping && Clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long>(ms, kPollMs)));
+  }
+  sendText(fd, "delayed " + std::to_string(ms) + " ms\n", stopping);
+}
+
+// Reads the body, at `rate` bytes per second if rate > 0, and replies with its checksum.
+void serveSum(int fd, const Request& request, std::uint64_t rate,
+              const std::atomic<bool>& stopping) {
+  std::uint64_t length = request.bodyStart.size();
+  std::uint64_t hash = fnv1a(request.bodyStart.data(), request.bodyStart.size());
+  const auto start = Clock::now();
+  char chunk[16384];
+  while (!request.hasContentLength || length < request.contentLength) {
+    if (rate > 0) {  // sleep until reading more keeps us at or under the rate
+      std::this_thread::sleep_until(start + std::chrono::microseconds(length * 1000000 / rate));
+    }
+    if (!waitFor(fd, POLLIN, stopping)) return;
+    std::size_t want = sizeof chunk;
+    if (request.hasContentLength) want = std::min<std::uint64_t>(want, request.contentLength - length);
+    if (rate > 0) want = std::min<std::uint64_t>(want, std::max<std::uint64_t>(rate / 20, 1));
+    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n < 0) return;
+    if (n == 0) break;  // no Content-Length: the body ends with the client's write half
+    hash = fnv1a(chunk, static_cast<std::size_t>(n), hash);
+    length += static_cast<std::uint64_t>(n);
+  }
+  sendText(fd, sumReply(length, hash), stopping);
+}
+
+void serve(Fd connection, const std::atomic<bool>& stopping) {
+  const int fd = connection.get();
+  Request request;
+  if (!readRequest(fd, request, stopping)) return;
+  const std::string& path = request.path;
+  try {
+    if (request.method == "GET" && path.rfind("/bytes/", 0) == 0) {
+      serveBytes(fd, std::stoull(path.substr(7)), stopping);
+    } else if (request.method == "GET" && path.rfind("/delay/", 0) == 0) {
+      serveDelay(fd, std::stol(path.substr(7)), stopping);
+    } else if (request.method == "POST" && path.rfind("/sum", 0) == 0) {
+      const std::size_t rate = path.find("rate=");
+      serveSum(fd, request, rate == std::string::npos ? 0 : std::stoull(path.substr(rate + 5)),
+               stopping);
+    } else {
+      sendText(fd, "not found: " + request.method + " " + path + "\n", stopping, "404 Not Found");
+    }
+  } catch (const std::logic_error&) {  // stoull/stol on a malformed number
+    sendText(fd, "bad request: " + path + "\n", stopping, "400 Bad Request");
+  }
+  // Close gently: closing a socket with unread bytes in it sends a reset, which can destroy
+  // the reply still on its way. So send our FIN, then read until the peer's (or a second).
+  ::shutdown(fd, SHUT_WR);
+  const auto giveUp = Clock::now() + std::chrono::seconds(1);
+  char sink[4096];
+  while (!stopping && Clock::now() < giveUp) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, kPollMs) > 0 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0) break;
+  }
+}
+
+}  // namespace
+
+Fd listenOnLoopback(std::uint16_t port, std::uint16_t* bound) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) throwErrno("socket");
+  const int on = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd.get(), SOMAXCONN) != 0) {
+    throwErrno("cannot listen on 127.0.0.1:" + std::to_string(port));
+  }
+  socklen_t length = sizeof address;
+  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length);
+  *bound = ntohs(address.sin_port);
+  return fd;
+}
+
+TestBackend::TestBackend(std::uint16_t port) : listener_(listenOnLoopback(port, &port_)) {
+  acceptor_ = std::thread([this] { acceptLoop(); });
+}
+
+TestBackend::~TestBackend() { stop(); }
+
+void TestBackend::stop() {
+  stopping_ = true;
+  if (acceptor_.joinable()) acceptor_.join();
+  std::lock_guard lock(workersMutex_);
+  for (auto& worker : workers_) worker->thread.join();
+  workers_.clear();
+  listener_.reset();
+}
+
+void TestBackend::acceptLoop() {
+  while (!stopping_) {
+    reapFinishedWorkers();
+    pollfd p{listener_.get(), POLLIN, 0};
+    if (::poll(&p, 1, kPollMs) <= 0) continue;
+    Fd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!connection) continue;
+    ++accepted_;
+    auto worker = std::make_unique<Worker>();
+    Worker* self = worker.get();
+    worker->thread = std::thread([this, self, c = std::move(connection)]() mutable {
+      serve(std::move(c), stopping_);
+      self->done = true;
+    });
+    std::lock_guard lock(workersMutex_);
+    workers_.push_back(std::move(worker));
+  }
+}
+
+void TestBackend::reapFinishedWorkers() {
+  std::lock_guard lock(workersMutex_);
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if ((*it)->done) {
+      (*it)->thread.join();
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace rsp::test

@@ -1,0 +1,58 @@
+// tests/support/backend.h — the test backend: a small HTTP/1.0 server on a loopback thread.
+//
+//   GET /bytes/N     N bytes of the self-describing pattern (see pattern.h)
+//   GET /delay/MS    a short text reply, sent MS milliseconds after the request arrived
+//   POST /sum        reads the body (Content-Length bytes, or up to EOF) and replies
+//                    "length=N fnv1a=HEX\n"; POST /sum?rate=BYTES_PER_SECOND reads it slowly
+//
+// Every connection gets its own thread and is closed after one response (HTTP/1.0), so a
+// proxy in front of it sees exactly one request and one reply per connection.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/fd.h"
+
+namespace rsp::test {
+
+class TestBackend {
+ public:
+  // Listens on 127.0.0.1:port (0: any free port) and starts serving at once.
+  explicit TestBackend(std::uint16_t port = 0);
+  ~TestBackend();
+  TestBackend(const TestBackend&) = delete;
+  TestBackend& operator=(const TestBackend&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::uint64_t connectionsAccepted() const { return accepted_; }
+
+  // Stops accepting, ends every connection's thread and closes the listening socket.
+  void stop();
+
+ private:
+  struct Worker {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+
+  void acceptLoop();
+  void reapFinishedWorkers();
+
+  std::uint16_t port_ = 0;  // before listener_: the listener's initialiser sets it
+  Fd listener_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::mutex workersMutex_;
+  std::list<std::unique_ptr<Worker>> workers_;
+  std::thread acceptor_;
+};
+
+// Listens on 127.0.0.1 only (tests never open a port to the network). Port 0: any free port.
+Fd listenOnLoopback(std::uint16_t port, std::uint16_t* bound);
+
+}  // namespace rsp::test

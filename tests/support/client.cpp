@@ -1,0 +1,183 @@
+// tests/support/client.cpp — see client.h.
+#include "client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "common/fd.h"
+
+namespace rsp::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Fd connectLoopback(std::uint16_t port, int receiveBuffer, std::string& error) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (receiveBuffer > 0) {
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    error = std::string("connect: ") + std::strerror(errno);
+    return Fd();
+  }
+  return fd;
+}
+
+// Waits for `events` until the deadline; false if it passed.
+bool waitFor(int fd, short events, Clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{fd, events, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(std::min<long>(left, 1000)));
+    if (n > 0) return true;
+  }
+}
+
+bool sendAll(int fd, const char* data, std::size_t size, Clock::time_point deadline) {
+  while (size > 0) {
+    if (!waitFor(fd, POLLOUT, deadline)) return false;
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool sendRequest(int fd, const std::string& path, const FetchOptions& options,
+                 FetchResult& result, Clock::time_point deadline) {
+  std::string head = (options.uploadBytes > 0 ? "POST " : "GET ") + path + " HTTP/1.0\r\n";
+  if (options.uploadBytes > 0) head += "Content-Length: " + std::to_string(options.uploadBytes) + "\r\n";
+  head += "\r\n";
+  if (!sendAll(fd, head.data(), head.size(), deadline)) return false;
+  char chunk[65536];
+  std::uint64_t hash = fnv1a(nullptr, 0);
+  for (std::uint64_t sent = 0; sent < options.uploadBytes;) {
+    const std::size_t n = std::min<std::uint64_t>(sizeof chunk, options.uploadBytes - sent);
+    fillPattern(chunk, sent, n);
+    hash = fnv1a(chunk, n, hash);
+    if (!sendAll(fd, chunk, n, deadline)) return false;
+    sent += n;
+  }
+  result.uploadChecksum = hash;
+  if (options.shutdownAfterRequest) ::shutdown(fd, SHUT_WR);
+  return true;
+}
+
+// Splits the head from the body once "\r\n\r\n" has arrived; returns false until then.
+bool parseHead(std::string& pending, FetchResult& result) {
+  const std::size_t end = pending.find("\r\n\r\n");
+  if (end == std::string::npos) return false;
+  const std::string head = pending.substr(0, end);
+  result.statusLine = head.substr(0, head.find("\r\n"));
+  std::string lower = head;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::size_t length = lower.find("\r\ncontent-length:");
+  if (length != std::string::npos) result.contentLength = std::stoull(head.substr(length + 17));
+  result.body = PatternChecker(result.contentLength);
+  pending.erase(0, end + 4);
+  return true;
+}
+
+void takeBody(const char* data, std::size_t size, FetchResult& result,
+              const FetchOptions& options) {
+  result.body.feed(data, size);
+  if (result.text.size() < 65536) result.text.append(data, std::min<std::size_t>(size, 65536));
+  if (options.onProgress) options.onProgress(result.body.received());
+}
+
+void readReply(int fd, const FetchOptions& options, FetchResult& result,
+               Clock::time_point deadline) {
+  std::string pending;  // bytes before the head is complete
+  bool inBody = false;
+  std::uint64_t total = 0;
+  const auto start = Clock::now();
+  char chunk[65536];
+  for (;;) {
+    if (options.bytesPerSecond > 0) {  // sleep until reading more keeps us at the rate
+      std::this_thread::sleep_until(
+          start + std::chrono::microseconds(total * 1000000 / options.bytesPerSecond));
+    }
+    if (!waitFor(fd, POLLIN, deadline)) {
+      result.timedOut = true;
+      return;
+    }
+    std::size_t want = sizeof chunk;
+    if (options.bytesPerSecond > 0) want = std::clamp<std::uint64_t>(options.bytesPerSecond / 50, 1, want);
+    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n < 0) result.error = std::string("recv: ") + std::strerror(errno);
+    if (n <= 0) return;
+    total += static_cast<std::uint64_t>(n);
+    if (inBody) {
+      takeBody(chunk, static_cast<std::size_t>(n), result, options);
+      continue;
+    }
+    pending.append(chunk, static_cast<std::size_t>(n));
+    if ((inBody = parseHead(pending, result))) takeBody(pending.data(), pending.size(), result, options);
+  }
+}
+
+}  // namespace
+
+FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOptions& options) {
+  FetchResult result;
+  const auto start = Clock::now();
+  const auto deadline = start + options.deadline;
+  Fd fd = connectLoopback(port, options.receiveBuffer, result.error);
+  result.connected = static_cast<bool>(fd);
+  if (fd && sendRequest(fd.get(), path, options, result, deadline)) {
+    std::this_thread::sleep_for(options.pauseBeforeReading);
+    readReply(fd.get(), options, result, deadline);
+  } else if (fd) {
+    result.error = "could not send the request";
+  }
+  result.body.finish();
+  result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return result;
+}
+
+std::string FetchResult::describe() const {
+  if (!connected) return "could not connect: " + error;
+  std::string text = statusLine.empty() ? "no reply head"
+                                        : "\"" + statusLine + "\", body " + body.summary();
+  text += ", " + std::to_string(elapsed.count()) + " ms";
+  if (timedOut) text += ", timed out";
+  if (!error.empty()) text += ", " + error;
+  return text;
+}
+
+void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_t readBytes,
+                       bool reset) {
+  std::string error;
+  Fd fd = connectLoopback(port, 0, error);
+  if (!fd) return;
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";
+  if (!sendAll(fd.get(), request.data(), request.size(), deadline)) return;
+  char chunk[16384];
+  for (std::uint64_t got = 0; got < readBytes && waitFor(fd.get(), POLLIN, deadline);) {
+    const ssize_t n = ::recv(fd.get(), chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
+    if (n > 0) got += static_cast<std::uint64_t>(n);
+  }
+  if (reset) {
+    const linger abortive{1, 0};
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+  }
+}
+
+}  // namespace rsp::test

@@ -1,0 +1,52 @@
+// tests/support/client.h — a test client that can be as slow and as awkward as a real one.
+//
+// It sends one HTTP/1.0 request through a proxy on 127.0.0.1, can wait before reading, read at
+// a given rate with a given receive buffer, and checks a /bytes/N body against the pattern as
+// it arrives, reporting bytes received and expected and where the first wrong byte was.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "pattern.h"
+
+namespace rsp::test {
+
+using std::chrono::milliseconds;
+
+struct FetchOptions {
+  milliseconds pauseBeforeReading{0};  // sit on the connection before the first read
+  std::uint64_t bytesPerSecond = 0;    // 0: read as fast as the data comes
+  int receiveBuffer = 0;               // SO_RCVBUF, set before connecting; 0: system default
+  bool shutdownAfterRequest = false;   // half-close: shut our write half once the request is out
+  std::uint64_t uploadBytes = 0;       // send a POST body of this many pattern bytes
+  milliseconds deadline{30000};        // give up (and say so) after this long
+  std::function<void(std::uint64_t bodyBytes)> onProgress;  // called as the body arrives
+};
+
+struct FetchResult {
+  bool connected = false;
+  bool timedOut = false;
+  std::string error;       // what went wrong on our side, if anything
+  std::string statusLine;  // e.g. "HTTP/1.0 200 OK"; empty if no head arrived
+  std::uint64_t contentLength = 0;
+  std::string text;        // the body, for replies that are not patterned (first 64 KiB)
+  PatternChecker body;     // the body checked against the pattern (meaningful for /bytes/N)
+  std::uint64_t uploadChecksum = 0;  // fnv1a of what we sent, for /sum replies
+  milliseconds elapsed{0};
+
+  bool ok() const { return statusLine.find(" 200 ") != std::string::npos; }
+  std::string describe() const;  // one line for test failure messages
+};
+
+// Sends `method path` to 127.0.0.1:port and reads the reply until the connection closes.
+FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOptions& options = {});
+
+// Connects, asks for `path`, reads about `readBytes` of the reply, then vanishes: with
+// `reset`, abortively (SO_LINGER 0, so the proxy sees ECONNRESET); otherwise with a plain close.
+void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_t readBytes,
+                       bool reset);
+
+}  // namespace rsp::test

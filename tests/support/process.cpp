@@ -1,0 +1,156 @@
+// tests/support/process.cpp — see process.h.
+#include "process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "common/error.h"
+#include "common/fd.h"
+
+extern char** environ;
+
+namespace rsp::test {
+namespace {
+
+constexpr char kStarted[] = "Started. Listening on port ";
+
+ExitStatus fromWaitStatus(int status) {
+  ExitStatus result;
+  result.exited = WIFEXITED(status);
+  result.code = result.exited ? WEXITSTATUS(status) : 0;
+  result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  return result;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (auto& s : strings) result.push_back(s.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+}  // namespace
+
+std::string ExitStatus::describe() const {
+  if (exited) return "exited with status " + std::to_string(code);
+  return std::string("killed by signal ") + strsignal(signal);
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& environment) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throwErrno("pipe2");
+  Fd outRead(out[0]), outWrite(out[1]);
+  if (::pipe2(err, O_CLOEXEC) != 0) throwErrno("pipe2");
+  Fd errRead(err[0]), errWrite(err[1]);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, outWrite.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, errWrite.get(), STDERR_FILENO);
+  std::vector<std::string> args = argv;
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  env.insert(env.end(), environment.begin(), environment.end());
+  const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, pointers(args).data(),
+                             pointers(env).data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw SystemError("cannot start " + args[0], rc);
+  reader_ = std::thread([this, o = outRead.release(), e = errRead.release()] { readOutput(o, e); });
+}
+
+ChildProcess::~ChildProcess() {
+  if (!exit_) stop();
+  if (reader_.joinable()) reader_.join();
+}
+
+void ChildProcess::readOutput(int outFd, int errFd) {
+  Fd out(outFd), err(errFd);
+  pollfd fds[2] = {{out.get(), POLLIN, 0}, {err.get(), POLLIN, 0}};
+  std::string* targets[2] = {&stdout_, &stderr_};
+  int open = 2;
+  while (open > 0) {
+    if (::poll(fds, 2, -1) < 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char chunk[4096];
+      const ssize_t n = ::read(fds[i].fd, chunk, sizeof chunk);
+      std::lock_guard lock(mutex_);
+      if (n > 0) {
+        targets[i]->append(chunk, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;
+        --open;
+      }
+      changed_.notify_all();
+    }
+  }
+  std::lock_guard lock(mutex_);
+  outputClosed_ = true;
+  changed_.notify_all();
+}
+
+std::optional<std::uint16_t> ChildProcess::waitForStarted(std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  std::optional<std::uint16_t> port;
+  changed_.wait_for(lock, deadline, [&] {
+    const std::size_t at = stdout_.find(kStarted);
+    if (at != std::string::npos && stdout_.find(".\n", at) != std::string::npos) {
+      port = static_cast<std::uint16_t>(std::stoul(stdout_.substr(at + sizeof kStarted - 1)));
+    }
+    return port || outputClosed_;
+  });
+  return port;
+}
+
+bool ChildProcess::waitForErrors(const std::string& text, std::chrono::milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, deadline, [&] {
+    return stderr_.find(text) != std::string::npos || outputClosed_;
+  }) && stderr_.find(text) != std::string::npos;
+}
+
+std::optional<ExitStatus> ChildProcess::waitForExit(std::chrono::milliseconds deadline) {
+  const auto giveUp = std::chrono::steady_clock::now() + deadline;
+  while (!exit_) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_ = fromWaitStatus(status);
+    } else if (std::chrono::steady_clock::now() >= giveUp) {
+      return std::nullopt;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  if (reader_.joinable()) reader_.join();  // the child has exited: its pipes are at EOF
+  return exit_;
+}
+
+ExitStatus ChildProcess::stop() {
+  if (exit_) return *exit_;
+  ::kill(pid_, SIGTERM);
+  if (auto status = waitForExit(std::chrono::seconds(5))) return *status;
+  ::kill(pid_, SIGKILL);
+  return *waitForExit(std::chrono::seconds(60));
+}
+
+bool ChildProcess::running() { return !waitForExit(std::chrono::milliseconds(0)); }
+
+std::string ChildProcess::output() const {
+  std::lock_guard lock(mutex_);
+  return stdout_;
+}
+
+std::string ChildProcess::errors() const {
+  std::lock_guard lock(mutex_);
+  return stderr_;
+}
+
+}  // namespace rsp::test

@@ -1,0 +1,69 @@
+// tests/support/process.h — runs a program (a proxy part) as a child process.
+//
+// Its stdout and stderr are captured by a reader thread, so a chatty child never blocks on a
+// full pipe; waitForStarted() waits, with a deadline, for the "Started. Listening on port N."
+// line every part prints, and the destructor stops and reaps whatever is still running.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rsp::test {
+
+struct ExitStatus {
+  bool exited = false;  // true: it called exit(code); false: a signal ended it
+  int code = 0;
+  int signal = 0;
+  std::string describe() const;
+};
+
+class ChildProcess {
+ public:
+  // Starts argv[0] with the given arguments; `environment` entries ("NAME=value") are added to
+  // ours. Throws if the program cannot be started at all.
+  explicit ChildProcess(const std::vector<std::string>& argv,
+                        const std::vector<std::string>& environment = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+
+  // The port from the Started line, once it appears; nullopt if the child exits or the
+  // deadline passes first.
+  std::optional<std::uint16_t> waitForStarted(std::chrono::milliseconds deadline);
+
+  // Waits until stderr contains `text`; false if it has not by the deadline.
+  bool waitForErrors(const std::string& text, std::chrono::milliseconds deadline);
+
+  // Waits for the child to exit by itself; nullopt if it is still running at the deadline.
+  std::optional<ExitStatus> waitForExit(std::chrono::milliseconds deadline);
+
+  // SIGTERM, then SIGKILL if it has not exited within five seconds; reaps it.
+  ExitStatus stop();
+
+  bool running();
+  std::string output() const;  // stdout so far
+  std::string errors() const;  // stderr so far
+
+ private:
+  void readOutput(int outFd, int errFd);
+
+  pid_t pid_ = -1;
+  std::optional<ExitStatus> exit_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string stdout_, stderr_;
+  bool outputClosed_ = false;
+  std::thread reader_;
+};
+
+}  // namespace rsp::test
