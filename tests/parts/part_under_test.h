@@ -14,6 +14,22 @@ namespace rsp::test {
 
 using namespace std::chrono_literals;
 
+static_assert(RSP_PART >= 1 && RSP_PART <= kParts, "RSP_PART names a part");
+constexpr Expectations kExpected = expectationsFor(RSP_PART);
+
+// Catch2 tags for the tests of a promise a part breaks on purpose: [!shouldfail] turns "the
+// bug showed" into a pass and "the bug did not show" into a failure.
+#if RSP_PART == 2 || RSP_PART == 3
+#define RSP_LOSES_BYTES "[!shouldfail]"
+#define RSP_IGNORES_HALF_CLOSE "[!shouldfail]"
+#else
+#define RSP_LOSES_BYTES ""
+#define RSP_IGNORES_HALF_CLOSE ""
+#endif
+static_assert((sizeof(RSP_LOSES_BYTES) > 1) == !kExpected.keepsEveryByte, "tags match table");
+static_assert((sizeof(RSP_IGNORES_HALF_CLOSE) > 1) == !kExpected.honoursHalfClose,
+              "tags match table");
+
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
 inline ProxySetup setupFor(std::uint16_t backendPort) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/error.h"
+#include "expectations.h"
 
 namespace rsp::test {
 
@@ -29,7 +30,7 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
 std::vector<std::string> proxyCommand(const ProxySetup& setup, const TempDir& dir) {
   std::vector<std::string> command{setup.binary};
   if (setup.verbose) command.push_back("--verbose");
-  if (setup.part <= 2) {
+  if (!expectationsFor(setup.part).takesLuaConfig) {
     command.push_back(std::to_string(setup.listenPort));
     command.push_back(setup.backendHost);
     command.push_back(std::to_string(setup.backendPort));

@@ -1,11 +1,14 @@
-// tests/parts/expectations.h — the one table of what each part is expected to do.
+// tests/support/expectations.h — the one table of what each part is expected to do.
 //
 // Every test in tests/parts/ is built into each part's test executable (test-part1 ...
 // test-part4, with RSP_PART set) and asserts what the part's post promises. Where a part has a
 // known, deliberate limitation, the table says so, and the test either asserts the limitation
 // (part 1 serves clients one at a time) or is tagged [!shouldfail], so that it passes only
-// while the part still has the bug its post describes, and fails the day it does not.
+// while the part still has the bug its post describes, and fails the day it does not (see
+// tests/parts/part_under_test.h). The demo's tour checks each part against this table too.
 #pragma once
+
+namespace rsp::test {
 
 struct Expectations {
   bool servesConcurrently;  // false: one client at a time (part 1)
@@ -24,17 +27,8 @@ constexpr Expectations kTable[] = {
 };
 // clang-format on
 
-static_assert(RSP_PART >= 1 && RSP_PART <= 4, "RSP_PART names a part");
-constexpr Expectations kExpected = kTable[RSP_PART - 1];
+constexpr int kParts = sizeof kTable / sizeof kTable[0];
 
-// Catch2 tags for the tests of a promise a part breaks on purpose.
-#if RSP_PART == 2 || RSP_PART == 3
-#define RSP_LOSES_BYTES "[!shouldfail]"
-#define RSP_IGNORES_HALF_CLOSE "[!shouldfail]"
-#else
-#define RSP_LOSES_BYTES ""
-#define RSP_IGNORES_HALF_CLOSE ""
-#endif
-static_assert((sizeof(RSP_LOSES_BYTES) > 1) == !kExpected.keepsEveryByte, "tags match table");
-static_assert((sizeof(RSP_IGNORES_HALF_CLOSE) > 1) == !kExpected.honoursHalfClose,
-              "tags match table");
+constexpr const Expectations& expectationsFor(int part) { return kTable[part - 1]; }
+
+}  // namespace rsp::test
