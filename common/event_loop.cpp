@@ -1,0 +1,98 @@
+// common/event_loop.cpp — introduced by part 2. See event_loop.h.
+#include "common/event_loop.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cassert>
+#include <cerrno>
+#include <string>
+
+#include "common/error.h"
+
+namespace rsp {
+namespace {
+
+constexpr int kMaxEvents = 256;  // events taken from the kernel per epoll_wait
+
+}  // namespace
+
+EventLoop::EventLoop() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+  if (!epoll_) throwErrno("epoll_create1");
+}
+
+void EventLoop::control(int operation, Entry& entry) {
+  epoll_event event{};
+  event.events = entry.events;
+  event.data.ptr = &entry;
+  if (::epoll_ctl(epoll_.get(), operation, entry.fd, &event) != 0) {
+    throwErrno("epoll_ctl on fd " + std::to_string(entry.fd));
+  }
+}
+
+void EventLoop::add(int fd, std::uint32_t events, Handler handler) {
+  assert(!watches(fd) && "a descriptor is registered once");
+  auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
+  if (events != 0) control(EPOLL_CTL_ADD, *entry);
+  entries_.emplace(fd, std::move(entry));
+}
+
+void EventLoop::modify(int fd, std::uint32_t events) {
+  Entry& entry = *entries_.at(fd);
+  if (events == entry.events) return;
+  const int operation = entry.events == 0 ? EPOLL_CTL_ADD
+                        : events == 0     ? EPOLL_CTL_DEL
+                                          : EPOLL_CTL_MOD;
+  entry.events = events;
+  control(operation, entry);
+}
+
+void EventLoop::remove(int fd) {
+  auto found = entries_.find(fd);
+  if (found == entries_.end()) return;
+  std::unique_ptr<Entry> entry = std::move(found->second);
+  entries_.erase(found);
+  if (entry->events != 0) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  // HAZARD: this handler may be the one running right now, or another handler in this batch
+  // may still have an event pending for this fd. So mark the entry dead (its pending events
+  // are skipped) and keep it alive until the batch is over.
+  entry->removed = true;
+  removed_.push_back(std::move(entry));
+}
+
+void EventLoop::run() {
+  stopping_ = false;
+  while (!stopping_) runOnce(-1);
+}
+
+void EventLoop::runOnce(int timeoutMs) {
+  epoll_event events[kMaxEvents];
+  const int count = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeoutMs);
+  if (count < 0 && errno != EINTR) throwErrno("epoll_wait");
+  dispatching_ = true;
+  for (int i = 0; i < count; ++i) {
+    Entry* entry = static_cast<Entry*>(events[i].data.ptr);
+    // An earlier handler in this batch may have removed this entry: then it is still alive
+    // (in removed_) but must not be called.
+    if (!entry->removed) entry->handler(events[i].events);
+  }
+  dispatching_ = false;
+  removed_.clear();  // the batch is done: now handlers, and what they own, may go
+}
+
+void EventLoop::stopOnSignals(std::initializer_list<int> signals) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signal : signals) sigaddset(&set, signal);
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) throwErrno("sigprocmask");
+  signals_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!signals_) throwErrno("signalfd");
+  add(signals_.get(), EPOLLIN, [this](std::uint32_t) {
+    signalfd_siginfo info;
+    [[maybe_unused]] ssize_t ignored = ::read(signals_.get(), &info, sizeof info);
+    stop();
+  });
+}
+
+}  // namespace rsp

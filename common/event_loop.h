@@ -1,0 +1,75 @@
+// common/event_loop.h — introduced by part 2.
+//
+// A single-threaded reactor over one epoll instance. A handler is registered for a file
+// descriptor with the events it wants (EPOLLIN, EPOLLOUT); run() waits for events and calls
+// the handlers, a whole batch per epoll_wait, until stop().
+//
+//   EventLoop loop;
+//   loop.add(fd, EPOLLIN, [](std::uint32_t events) { ... });
+//   loop.stopOnSignals({SIGINT, SIGTERM});
+//   loop.run();
+//
+// The rule that makes it safe: nothing is destroyed inside a callback. remove() takes the fd
+// out of epoll at once, but the handler (and whatever it owns, such as a connection and its
+// sockets) is destroyed only after the whole batch has been dispatched. See remove() and runOnce().
+#pragma once
+
+#include <sys/epoll.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/fd.h"
+
+namespace rsp {
+
+class EventLoop {
+ public:
+  using Handler = std::function<void(std::uint32_t events)>;
+
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Watches fd for `events` (EPOLLIN, EPOLLOUT, ...); EPOLLERR and EPOLLHUP always come too.
+  void add(int fd, std::uint32_t events, Handler handler);
+  // Changes the events fd is watched for. 0 means none: the fd is then taken out of the epoll
+  // set, because epoll reports EPOLLHUP and EPOLLERR whatever the mask says, and a
+  // level-triggered hang-up nobody wants to hear would be reported again on every wait.
+  void modify(int fd, std::uint32_t events);
+  // Stops watching fd. Its handler is destroyed after the current batch, not now.
+  void remove(int fd);
+  bool watches(int fd) const { return entries_.count(fd) != 0; }
+
+  void run();                    // until stop()
+  void runOnce(int timeoutMs);   // one epoll_wait and its batch of events
+  void stop() { stopping_ = true; }
+  // Makes these signals (e.g. SIGINT, SIGTERM) call stop() instead of killing the process.
+  void stopOnSignals(std::initializer_list<int> signals);
+
+  // True while a handler runs: the time when nothing may be destroyed.
+  bool inCallback() const { return dispatching_; }
+
+ private:
+  struct Entry {
+    int fd;
+    std::uint32_t events;
+    Handler handler;
+    bool removed = false;
+  };
+
+  void control(int operation, Entry& entry);
+
+  Fd epoll_;
+  std::unordered_map<int, std::unique_ptr<Entry>> entries_;
+  std::vector<std::unique_ptr<Entry>> removed_;  // destroyed once the batch is done
+  Fd signals_;
+  bool stopping_ = false;
+  bool dispatching_ = false;
+};
+
+}  // namespace rsp
