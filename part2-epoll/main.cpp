@@ -1,20 +1,23 @@
-// part1-oneshot/main.cpp — part 1: the command line of rsp-part1.
+// part2-epoll/main.cpp — part 2: the command line of rsp-part2.
 //
-//   rsp-part1 [--verbose] LISTEN_PORT BACKEND_HOST BACKEND_PORT
+//   rsp-part2 [--verbose] LISTEN_PORT BACKEND_HOST BACKEND_PORT
 //
-// Reads the command line, starts the proxy, and turns a start-up error into one line on
-// stderr and exit status 1.
+// Same as part 1's main.cpp except: it creates the event loop, lets SIGINT and SIGTERM stop
+// it cleanly, and runs it.
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <exception>
 #include <iostream>
 #include <string>
 
+#include "common/event_loop.h"
 #include "common/log.h"
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 1: a one-shot reverse proxy that serves one client at a time."};
+  CLI::App app{"rsp part 2: a reverse proxy on an epoll event loop, many clients at once."};
   std::uint16_t listenPort = 0;
   std::string backendHost;
   std::uint16_t backendPort = 0;
@@ -30,9 +33,11 @@ int main(int argc, char** argv) {
 
   try {
     rsp::setVerbose(verbose);
-    rsp::Proxy proxy(listenPort, backendHost, backendPort);
+    rsp::EventLoop loop;
+    rsp::Proxy proxy(loop, listenPort, backendHost, backendPort);
+    loop.stopOnSignals({SIGINT, SIGTERM});
     rsp::announceListening(proxy.port());
-    proxy.run();
+    loop.run();
   } catch (const std::exception& error) {
     std::cerr << error.what() << '\n';
     return 1;

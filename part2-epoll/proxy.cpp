@@ -1,6 +1,7 @@
-// part1-oneshot/proxy.cpp — part 1: a one-shot proxy. See proxy.h.
+// part2-epoll/proxy.cpp — part 2: the listening side of an event-driven proxy. See proxy.h.
 #include "proxy.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -9,70 +10,60 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "connection.h"
 
 namespace rsp {
 namespace {
 
-constexpr size_t kReadChunk = 4096;
-
-// Writes all of data, or throws. A blocking send() may still write less than asked (when a
-// signal interrupts it), hence the loop. MSG_NOSIGNAL: a client that has gone away makes send()
-// fail with EPIPE instead of killing the whole process with SIGPIPE.
-void sendAll(int fd, const char* data, size_t size, const char* to) {
-  while (size > 0) {
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throwErrno(std::string("cannot write to ") + to);
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
+// A non-blocking socket never makes the thread wait: a read with nothing to read, or a write
+// with no room to write, fails at once with EAGAIN, and the loop tells us when to try again.
+void setNonBlocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throwErrno("fcntl O_NONBLOCK");
 }
 
 }  // namespace
 
-Proxy::Proxy(std::uint16_t listenPort, std::string backendHost, std::uint16_t backendPort)
-    : listener_(listenOn(listenPort)),
+Proxy::Proxy(EventLoop& loop, std::uint16_t listenPort, std::string backendHost,
+             std::uint16_t backendPort)
+    : loop_(loop),
+      listener_(listenOn(listenPort)),
       backendHost_(std::move(backendHost)),
-      backendPort_(backendPort) {}
+      backendPort_(backendPort) {
+  setNonBlocking(listener_.fd.get());
+  loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
+}
 
-void Proxy::run() {
+Proxy::~Proxy() { loop_.remove(listener_.fd.get()); }
+
+void Proxy::handleAccept() {
+  // Take every client that is waiting, not just one: all of them are ready now.
   for (;;) {
-    // LIMIT: one client at a time. While serve() runs, every other client waits in the
-    // listen queue, however slow this one's backend is. Part 2 fixes this with epoll.
-    Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (!client) {
-      log() << "accept failed: " << SystemError("accept", errno).what();
-      continue;
-    }
-    try {
-      serve(std::move(client));
-    } catch (const std::exception& error) {
-      log() << error.what();
+    Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (client) {
+      connectToBackend(std::move(client));
+    } else if (errno != EINTR) {
+      // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
+      // client queued, and the loop will report it again.
+      if (errno != EAGAIN) log() << SystemError("accept failed", errno).what();
+      return;
     }
   }
 }
 
-void Proxy::serve(Fd client) {
+void Proxy::connectToBackend(Fd client) {
   Fd backend;
   try {
+    // LIMIT: connectTo() blocks until the backend answers. On loopback that is at once; a far
+    // backend that does not answer would stall every client for the connect timeout.
     backend = connectTo(backendHost_, backendPort_);
+    setNonBlocking(backend.get());
   } catch (const std::exception& error) {
-    throw std::runtime_error(std::string("backend is down: ") + error.what());
+    log() << "backend is down: " << error.what();
+    return;  // the client's Fd closes as we return
   }
   if (verbose()) log() << "client " << client.get() << " connected to backend " << backend.get();
-
-  // LIMIT: one read of the request, of at most 4 KiB. A longer request, or one that arrives
-  // in several pieces, is cut short. Part 2 relays whatever arrives, whenever it arrives.
-  char buffer[kReadChunk];
-  ssize_t n = ::recv(client.get(), buffer, sizeof buffer, 0);
-  if (n <= 0) return;  // the client left without asking anything
-  sendAll(backend.get(), buffer, static_cast<size_t>(n), "backend");
-
-  // Copy the reply until the backend closes its end; then both Fds close as we return.
-  while ((n = ::recv(backend.get(), buffer, sizeof buffer, 0)) > 0) {
-    sendAll(client.get(), buffer, static_cast<size_t>(n), "client");
-  }
-  if (verbose()) log() << "client " << client.get() << " served";
+  Connection::start(loop_, std::move(client), std::move(backend));
 }
 
 }  // namespace rsp

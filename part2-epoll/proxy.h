@@ -1,13 +1,15 @@
-// part1-oneshot/proxy.h — part 1: a one-shot proxy.
+// part2-epoll/proxy.h — part 2: the listening side of an event-driven proxy.
 //
-// The simplest thing that can be called a reverse proxy. It accepts one client, connects to
-// the backend, passes the client's request on, copies the backend's reply back until the
-// backend closes, hangs up on both, and only then accepts the next client. Every call blocks.
+// Same as part1-oneshot/proxy.h except: the proxy has no loop of its own any more. It registers
+// its listening socket with an EventLoop; whenever clients are waiting, it accepts them all,
+// connects each one to the backend, and hands the pair of sockets to a Connection
+// (connection.h), which relays bytes as they arrive. Many clients at once, in one thread.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "common/event_loop.h"
 #include "common/fd.h"
 #include "common/net.h"
 
@@ -16,16 +18,17 @@ namespace rsp {
 class Proxy {
  public:
   // Starts listening at once (port 0: any free port); throws if it cannot.
-  Proxy(std::uint16_t listenPort, std::string backendHost, std::uint16_t backendPort);
+  Proxy(EventLoop& loop, std::uint16_t listenPort, std::string backendHost,
+        std::uint16_t backendPort);
+  ~Proxy();
 
   std::uint16_t port() const { return listener_.port; }
 
-  // Serves clients one after another, forever.
-  void run();
-
  private:
-  void serve(Fd client);
+  void handleAccept();
+  void connectToBackend(Fd client);
 
+  EventLoop& loop_;
   Listener listener_;
   std::string backendHost_;
   std::uint16_t backendPort_;
