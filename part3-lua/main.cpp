@@ -1,0 +1,45 @@
+// part2-epoll/main.cpp — part 2: the command line of rsp-part2.
+//
+//   rsp-part2 [--verbose] LISTEN_PORT BACKEND_HOST BACKEND_PORT
+//
+// Same as part 1's main.cpp except: it creates the event loop, lets SIGINT and SIGTERM stop
+// it cleanly, and runs it.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "common/event_loop.h"
+#include "common/log.h"
+#include "proxy.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsp part 2: a reverse proxy on an epoll event loop, many clients at once."};
+  std::uint16_t listenPort = 0;
+  std::string backendHost;
+  std::uint16_t backendPort = 0;
+  bool verbose = false;
+  app.add_option("LISTEN_PORT", listenPort, "port to listen on (0: any free port)")
+      ->required();
+  app.add_option("BACKEND_HOST", backendHost, "host name or address of the backend")->required();
+  app.add_option("BACKEND_PORT", backendPort, "port of the backend")
+      ->required()
+      ->check(CLI::Range(1, 65535));
+  app.add_flag("-v,--verbose", verbose, "log every connection");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    rsp::setVerbose(verbose);
+    rsp::EventLoop loop;
+    rsp::Proxy proxy(loop, listenPort, backendHost, backendPort);
+    loop.stopOnSignals({SIGINT, SIGTERM});
+    rsp::announceListening(proxy.port());
+    loop.run();
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << '\n';
+    return 1;
+  }
+}
