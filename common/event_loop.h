@@ -45,8 +45,8 @@ class EventLoop {
   void remove(int fd);
   bool watches(int fd) const { return entries_.count(fd) != 0; }
 
-  void run();                    // until stop()
-  void runOnce(int timeoutMs);   // one epoll_wait and its batch of events
+  void run();                   // until stop()
+  void runOnce(int timeoutMs);  // one epoll_wait and its batch of events
   void stop() { stopping_ = true; }
   // Makes these signals (e.g. SIGINT, SIGTERM) call stop() instead of killing the process.
   void stopOnSignals(std::initializer_list<int> signals);

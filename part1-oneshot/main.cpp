@@ -19,8 +19,7 @@ int main(int argc, char** argv) {
   std::string backendHost;
   std::uint16_t backendPort = 0;
   bool verbose = false;
-  app.add_option("LISTEN_PORT", listenPort, "port to listen on (0: any free port)")
-      ->required();
+  app.add_option("LISTEN_PORT", listenPort, "port to listen on (0: any free port)")->required();
   app.add_option("BACKEND_HOST", backendHost, "host name or address of the backend")->required();
   app.add_option("BACKEND_PORT", backendPort, "port of the backend")
       ->required()

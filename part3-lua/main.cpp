@@ -1,40 +1,36 @@
-// part2-epoll/main.cpp — part 2: the command line of rsp-part2.
+// part3-lua/main.cpp — part 3: the command line of rsp-part3.
 //
-//   rsp-part2 [--verbose] LISTEN_PORT BACKEND_HOST BACKEND_PORT
+//   rsp-part3 [--verbose] CONFIG.lua
 //
-// Same as part 1's main.cpp except: it creates the event loop, lets SIGINT and SIGTERM stop
-// it cleanly, and runs it.
+// Same as part 2's main.cpp except: the listening port and the backend come from a Lua config
+// file (config.h) instead of three arguments.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdint>
 #include <exception>
 #include <iostream>
 #include <string>
 
 #include "common/event_loop.h"
 #include "common/log.h"
+#include "config.h"
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 2: a reverse proxy on an epoll event loop, many clients at once."};
-  std::uint16_t listenPort = 0;
-  std::string backendHost;
-  std::uint16_t backendPort = 0;
+  CLI::App app{"rsp part 3: an epoll reverse proxy that reads its settings from a Lua file."};
+  std::string configPath;
   bool verbose = false;
-  app.add_option("LISTEN_PORT", listenPort, "port to listen on (0: any free port)")
+  app.add_option("CONFIG", configPath,
+                 "Lua file that sets listenPort, backendAddress and backendPort")
       ->required();
-  app.add_option("BACKEND_HOST", backendHost, "host name or address of the backend")->required();
-  app.add_option("BACKEND_PORT", backendPort, "port of the backend")
-      ->required()
-      ->check(CLI::Range(1, 65535));
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);
 
   try {
     rsp::setVerbose(verbose);
+    const rsp::Config config = rsp::loadConfig(configPath);
     rsp::EventLoop loop;
-    rsp::Proxy proxy(loop, listenPort, backendHost, backendPort);
+    rsp::Proxy proxy(loop, config.listenPort, config.backendAddress, config.backendPort);
     loop.stopOnSignals({SIGINT, SIGTERM});
     rsp::announceListening(proxy.port());
     loop.run();

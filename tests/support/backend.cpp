@@ -82,9 +82,10 @@ bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
 
 bool sendHead(int fd, std::uint64_t length, const std::atomic<bool>& stopping,
               const char* status = "200 OK") {
-  const std::string head = std::string("HTTP/1.0 ") + status +
-                           "\r\nContent-Type: text/plain\r\nContent-Length: " +
-                           std::to_string(length) + "\r\nConnection: close\r\n\r\n";
+  const std::string head =
+      std::string("HTTP/1.0 ") + status +
+      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
+      "\r\nConnection: close\r\n\r\n";
   return sendAll(fd, head.data(), head.size(), stopping);
 }
 
@@ -126,7 +127,8 @@ void serveSum(int fd, const Request& request, std::uint64_t rate,
     }
     if (!waitFor(fd, POLLIN, stopping)) return;
     std::size_t want = sizeof chunk;
-    if (request.hasContentLength) want = std::min<std::uint64_t>(want, request.contentLength - length);
+    if (request.hasContentLength)
+      want = std::min<std::uint64_t>(want, request.contentLength - length);
     if (rate > 0) want = std::min<std::uint64_t>(want, std::max<std::uint64_t>(rate / 20, 1));
     const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;

@@ -57,10 +57,11 @@ bool sendAll(int fd, const char* data, std::size_t size, Clock::time_point deadl
   return true;
 }
 
-bool sendRequest(int fd, const std::string& path, const FetchOptions& options,
-                 FetchResult& result, Clock::time_point deadline) {
+bool sendRequest(int fd, const std::string& path, const FetchOptions& options, FetchResult& result,
+                 Clock::time_point deadline) {
   std::string head = (options.uploadBytes > 0 ? "POST " : "GET ") + path + " HTTP/1.0\r\n";
-  if (options.uploadBytes > 0) head += "Content-Length: " + std::to_string(options.uploadBytes) + "\r\n";
+  if (options.uploadBytes > 0)
+    head += "Content-Length: " + std::to_string(options.uploadBytes) + "\r\n";
   head += "\r\n";
   if (!sendAll(fd, head.data(), head.size(), deadline)) return false;
   char chunk[65536];
@@ -116,7 +117,8 @@ void readReply(int fd, const FetchOptions& options, FetchResult& result,
       return;
     }
     std::size_t want = sizeof chunk;
-    if (options.bytesPerSecond > 0) want = std::clamp<std::uint64_t>(options.bytesPerSecond / 50, 1, want);
+    if (options.bytesPerSecond > 0)
+      want = std::clamp<std::uint64_t>(options.bytesPerSecond / 50, 1, want);
     const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) result.error = std::string("recv: ") + std::strerror(errno);
@@ -127,7 +129,8 @@ void readReply(int fd, const FetchOptions& options, FetchResult& result,
       continue;
     }
     pending.append(chunk, static_cast<std::size_t>(n));
-    if ((inBody = parseHead(pending, result))) takeBody(pending.data(), pending.size(), result, options);
+    if ((inBody = parseHead(pending, result)))
+      takeBody(pending.data(), pending.size(), result, options);
   }
 }
 
@@ -152,8 +155,8 @@ FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOption
 
 std::string FetchResult::describe() const {
   if (!connected) return "could not connect: " + error;
-  std::string text = statusLine.empty() ? "no reply head"
-                                        : "\"" + statusLine + "\", body " + body.summary();
+  std::string text =
+      statusLine.empty() ? "no reply head" : "\"" + statusLine + "\", body " + body.summary();
   text += ", " + std::to_string(elapsed.count()) + " ms";
   if (timedOut) text += ", timed out";
   if (!error.empty()) text += ", " + error;

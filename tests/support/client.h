@@ -32,8 +32,8 @@ struct FetchResult {
   std::string error;       // what went wrong on our side, if anything
   std::string statusLine;  // e.g. "HTTP/1.0 200 OK"; empty if no head arrived
   std::uint64_t contentLength = 0;
-  std::string text;        // the body, for replies that are not patterned (first 64 KiB)
-  PatternChecker body;     // the body checked against the pattern (meaningful for /bytes/N)
+  std::string text;     // the body, for replies that are not patterned (first 64 KiB)
+  PatternChecker body;  // the body checked against the pattern (meaningful for /bytes/N)
   std::uint64_t uploadChecksum = 0;  // fnv1a of what we sent, for /sum replies
   milliseconds elapsed{0};
 

@@ -127,8 +127,8 @@ std::string PatternChecker::map(std::size_t cells) const {
 }
 
 std::string PatternChecker::summary() const {
-  std::string text = "received " + std::to_string(received_) + " of " +
-                     std::to_string(expected_) + " bytes";
+  std::string text =
+      "received " + std::to_string(received_) + " of " + std::to_string(expected_) + " bytes";
   if (intact()) return text + ", intact";
   text += ", " + std::to_string(missing()) + " missing";
   if (firstBad_) text += ", first wrong byte at offset " + std::to_string(*firstBad_);
