@@ -21,8 +21,7 @@ TEST_CASE("a client that disconnects mid-response does not stop the proxy", "[fa
 
 TEST_CASE("20 clients that reset mid-response leave no descriptor behind", "[faults]") {
   PartUnderTest part;
-  REQUIRE(fetch(part.port(), bytes(100)).body.intact());
-  const int before = openFdCount(part.pid());
+  const int before = openFdCount(part.pid());  // before any client: nothing still closing
   std::vector<std::thread> clients;
   for (int i = 0; i < 20; ++i) {
     clients.emplace_back([&] { vanishMidResponse(part.port(), bytes(8 * kMiB), 32768, true); });
@@ -37,8 +36,7 @@ TEST_CASE("20 clients that reset mid-response leave no descriptor behind", "[fau
 
 TEST_CASE("1000 connections later the proxy holds no more descriptors", "[faults]") {
   PartUnderTest part;
-  REQUIRE(fetch(part.port(), bytes(100)).body.intact());
-  const int before = openFdCount(part.pid());
+  const int before = openFdCount(part.pid());  // before any client: nothing still closing
   int intact = 0;
   for (int i = 0; i < 1000; ++i) intact += fetch(part.port(), bytes(100)).body.intact();
   CHECK(intact == 1000);
