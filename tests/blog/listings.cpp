@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <optional>
-#include <regex>
+#include <sstream>
 #include <stdexcept>
 
 namespace rsp::test {
@@ -22,6 +22,13 @@ std::string trim(std::string_view text) {
   if (begin == std::string_view::npos) return "";
   const auto end = text.find_last_not_of(" \t");
   return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::vector<std::string> words(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
 }
 
 std::vector<std::string> splitLines(std::string_view text) {
@@ -51,8 +58,9 @@ std::optional<Fence> fenceOf(const std::string& line) {
 // An opening fence; a backtick fence's info string may not hold a backtick (that is inline code).
 std::optional<Fence> openingFenceOf(const std::string& line) {
   auto fence = fenceOf(line);
-  if (fence && fence->mark == '`' && fence->info.find('`') != std::string::npos)
+  if (fence && fence->mark == '`' && fence->info.find('`') != std::string::npos) {
     return std::nullopt;
+  }
   return fence;
 }
 
@@ -113,7 +121,8 @@ std::string where(const FencedBlock& listing, std::size_t index) {
          std::to_string(listing.line + 1 + static_cast<int>(index)) + ")";
 }
 
-// Why a fragment is not found after `from`: a line of it is nowhere, or it is out of order.
+// Why a fragment was not found after the one before it: one of its lines is not in the file
+// where the lines before it are, or the whole fragment is there but earlier (out of order).
 std::string whyMissing(const std::vector<std::string>& file, const FencedBlock& listing,
                        const std::vector<std::size_t>& fragment) {
   if (find(file, 0, listing, fragment)) {
@@ -139,12 +148,53 @@ bool isInsideRepository(const std::filesystem::path& path) {
   return true;
 }
 
+// "dir/name.ext": a path with a folder and an extension, as a repository's files are named.
+bool looksLikePath(const std::string& word) {
+  const auto slash = word.rfind('/');
+  const auto dot = word.rfind('.');
+  const bool plain = word.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") ==
+                     std::string::npos;
+  return plain && slash != std::string::npos && slash > 0 && dot != std::string::npos &&
+         dot > slash + 1 && dot + 1 < word.size();
+}
+
 // A block that names a file in a comment on its first line, the convention we do not use.
 std::string fileNamedInFirstLine(const FencedBlock& block) {
-  static const std::regex named(R"(^\s*(//|#|--)\s*([\w.-]+(/[\w.-]+)+\.\w+)(\s.*)?$)");
-  std::smatch match;
-  if (block.lines.empty() || !std::regex_match(block.lines.front(), match, named)) return "";
-  return match[2];
+  if (block.lines.empty()) return "";
+  const std::string first = trim(block.lines.front());
+  for (const std::string comment : {"//", "#", "--"}) {
+    if (first.rfind(comment, 0) != 0) continue;
+    const auto named = words(first.substr(comment.size()));
+    return !named.empty() && looksLikePath(named.front()) ? named.front() : "";
+  }
+  return "";
+}
+
+// A line of prose with its `code spans` taken out.
+std::string withoutCodeSpans(const std::string& line) {
+  std::string prose;
+  bool inCode = false;
+  for (const char c : line) {
+    if (c == '`') {
+      inCode = !inCode;
+    } else if (!inCode) {
+      prose += c;
+    }
+  }
+  return prose;
+}
+
+// The targets of the links `[text](target)` or `[text](target "title")` on one line of prose.
+std::vector<std::string> linkTargetsIn(const std::string& prose) {
+  std::vector<std::string> targets;
+  for (auto at = prose.find("]("); at != std::string::npos; at = prose.find("](", at + 2)) {
+    if (prose.rfind('[', at) == std::string::npos) continue;
+    const auto end = prose.find_first_of(") \t", at + 2);
+    if (end == std::string::npos || end == at + 2) continue;
+    targets.push_back(prose.substr(at + 2, end - at - 2));
+  }
+  return targets;
 }
 
 // What is wrong with one block of a post, or "".
@@ -187,10 +237,10 @@ std::vector<FencedBlock> fencedBlocks(std::string_view markdown) {
 }
 
 std::string titleOf(std::string_view info) {
-  static const std::regex title(R"((^|\s)title=(\S+))");
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_search(info.begin(), info.end(), match, title)) return "";
-  return match[2];
+  for (const std::string& word : words(info)) {
+    if (word.rfind("title=", 0) == 0) return word.substr(6);
+  }
+  return "";
 }
 
 std::string checkListing(const FencedBlock& listing, const std::vector<std::string>& fileLines) {
@@ -210,26 +260,22 @@ std::vector<std::string> checkPost(const std::string& post, std::string_view mar
   std::vector<std::string> problems;
   for (const FencedBlock& block : fencedBlocks(markdown)) {
     const std::string problem = checkBlock(block, root, listings);
-    if (!problem.empty())
+    if (!problem.empty()) {
       problems.push_back(post + ":" + std::to_string(block.line) + ": " + problem);
+    }
   }
   return problems;
 }
 
 std::vector<std::string> linkTargets(std::string_view markdown) {
-  static const std::regex code("`[^`]*`");
-  static const std::regex link(R"(\[[^\]]*\]\(([^)\s]+)(\s+"[^"]*")?\))");
   std::vector<std::string> targets;
   std::optional<Fence> open;
   for (const std::string& line : splitLines(markdown)) {
     if (open) {
       if (closes(*open, line)) open.reset();
-      continue;
-    }
-    if ((open = openingFenceOf(line))) continue;
-    const std::string prose = std::regex_replace(line, code, "");
-    for (std::sregex_iterator it(prose.begin(), prose.end(), link), end; it != end; ++it) {
-      targets.push_back((*it)[1]);
+    } else if (!(open = openingFenceOf(line))) {
+      const auto found = linkTargetsIn(withoutCodeSpans(line));
+      targets.insert(targets.end(), found.begin(), found.end());
     }
   }
   return targets;

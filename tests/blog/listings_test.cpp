@@ -154,6 +154,14 @@ TEST_CASE("a file named in a block's first line is refused: one convention", "[l
   CHECK_THAT(problems[0], Catch::Contains("title=src/add.cpp"));
 }
 
+TEST_CASE("a first-line comment that names no file is just a comment", "[listings]") {
+  Repository repo;
+  const std::string text =
+      "```sh\n# build/bin/rsp-backend --port 8888\n```\n"
+      "```cpp\n// see https://example.org/a.html\n```\n```lua\n-- rsp.lua\n```\n";
+  CHECK(checkPost("post.md", text, repo.dir.path()).empty());
+}
+
 TEST_CASE("link targets come from the prose, not from code", "[listings]") {
   const std::string text =
       "See [part 1](01-part1-oneshot.md) and [the code](../part1-oneshot/proxy.cpp \"code\").\n"
