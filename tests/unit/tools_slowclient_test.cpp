@@ -115,7 +115,7 @@ TEST_CASE("rsp-slowclient maps the hole in a body and exits 1", "[tools][slowcli
   CHECK_THAT(output, Contains("BYTES LOST: 131072 of 1048576"));
 }
 
-TEST_CASE("rsp-slowclient --help exits 0; a usage error exits 2", "[tools][slowclient]") {
+TEST_CASE("rsp-slowclient --help exits 0 and a usage error exits 2", "[tools][slowclient]") {
   std::string output;
   const ExitStatus help = runSlowClient({"--help"}, output);
   CHECK(help.exited);
