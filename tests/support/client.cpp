@@ -18,16 +18,31 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Fd connectLoopback(std::uint16_t port, int receiveBuffer, std::string& error) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (receiveBuffer > 0) {
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+// The loopback address at `port`: 127.0.0.1, or ::1 with `ipv6`. Returns its length.
+socklen_t loopbackAddress(std::uint16_t port, bool ipv6, sockaddr_storage& out) {
+  out = {};
+  if (ipv6) {
+    auto& address = reinterpret_cast<sockaddr_in6&>(out);
+    address.sin6_family = AF_INET6;
+    address.sin6_port = htons(port);
+    address.sin6_addr = in6addr_loopback;
+    return sizeof address;
   }
-  sockaddr_in address{};
+  auto& address = reinterpret_cast<sockaddr_in&>(out);
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  return sizeof address;
+}
+
+Fd connectLoopback(std::uint16_t port, bool ipv6, int receiveBuffer, std::string& error) {
+  Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (receiveBuffer > 0) {
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+  }
+  sockaddr_storage address;
+  const socklen_t length = loopbackAddress(port, ipv6, address);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0) {
     error = std::string("connect: ") + std::strerror(errno);
     return Fd();
   }
@@ -140,7 +155,7 @@ FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOption
   FetchResult result;
   const auto start = Clock::now();
   const auto deadline = start + options.deadline;
-  Fd fd = connectLoopback(port, options.receiveBuffer, result.error);
+  Fd fd = connectLoopback(port, options.ipv6, options.receiveBuffer, result.error);
   result.connected = static_cast<bool>(fd);
   if (fd && sendRequest(fd.get(), path, options, result, deadline)) {
     std::this_thread::sleep_for(options.pauseBeforeReading);
@@ -166,7 +181,7 @@ std::string FetchResult::describe() const {
 void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_t readBytes,
                        bool reset) {
   std::string error;
-  Fd fd = connectLoopback(port, 0, error);
+  Fd fd = connectLoopback(port, false, 0, error);
   if (!fd) return;
   const auto deadline = Clock::now() + std::chrono::seconds(5);
   const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";

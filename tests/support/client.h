@@ -1,8 +1,9 @@
 // tests/support/client.h — a test client that can be as slow and as awkward as a real one.
 //
-// It sends one HTTP/1.0 request through a proxy on 127.0.0.1, can wait before reading, read at
-// a given rate with a given receive buffer, and checks a /bytes/N body against the pattern as
-// it arrives, reporting bytes received and expected and where the first wrong byte was.
+// It sends one HTTP/1.0 request through a proxy on loopback (127.0.0.1, or ::1), can wait
+// before reading, read at a given rate with a given receive buffer, and checks a /bytes/N body
+// against the pattern as it arrives, reporting bytes received and expected and where the first
+// wrong byte was.
 #pragma once
 
 #include <chrono>
@@ -23,6 +24,7 @@ struct FetchOptions {
   bool shutdownAfterRequest = false;   // half-close: shut our write half once the request is out
   std::uint64_t uploadBytes = 0;       // send a POST body of this many pattern bytes
   milliseconds deadline{30000};        // give up (and say so) after this long
+  bool ipv6 = false;                   // connect to ::1 instead of 127.0.0.1
   std::function<void(std::uint64_t bodyBytes)> onProgress;  // called as the body arrives
 };
 
@@ -41,7 +43,8 @@ struct FetchResult {
   std::string describe() const;  // one line for test failure messages
 };
 
-// Sends `method path` to 127.0.0.1:port and reads the reply until the connection closes.
+// Sends `method path` to 127.0.0.1:port (or [::1]:port) and reads the reply until the
+// connection closes.
 FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOptions& options = {});
 
 // Connects, asks for `path`, reads about `readBytes` of the reply, then vanishes: with
