@@ -1,7 +1,10 @@
-// part2-epoll/proxy.cpp — part 2: the listening side of an event-driven proxy. See proxy.h.
+// part4-slow-writes/proxy.cpp — part 4: the listening side of an event-driven proxy.
+// See proxy.h. Same as part2-epoll/proxy.cpp except: both sockets of a pair get TCP_NODELAY.
 #include "proxy.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -20,6 +23,14 @@ namespace {
 void setNonBlocking(int fd) {
   const int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throwErrno("fcntl O_NONBLOCK");
+}
+
+// Send a short write at once. By default (Nagle's algorithm) the kernel holds back a small
+// segment while an earlier one is unacknowledged, and the peer delays its ACK by up to 40 ms
+// hoping to piggyback it on a reply: the tail of a response would wait for that timer.
+void setNoDelay(int fd) {
+  const int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 }
 
 }  // namespace
@@ -63,6 +74,8 @@ void Proxy::connectToBackend(Fd client) {
     return;  // the client's Fd closes as we return
   }
   if (verbose()) log() << "client " << client.get() << " connected to backend " << backend.get();
+  setNoDelay(client.get());
+  setNoDelay(backend.get());
   Connection::start(loop_, std::move(client), std::move(backend));
 }
 
