@@ -65,6 +65,7 @@ void Connection::send(Side& to, const char* data, std::size_t size) {
     if (n < 0 && errno != EAGAIN && errno != EINTR) return close(to, std::strerror(errno));
     written = n > 0 ? static_cast<std::size_t>(n) : 0;
   }
+  if (written == size) return;  // all out: nothing to queue, nothing to watch for
   to.queued.append(data + written, size - written);
   Side& from = peerOf(to);
   if (to.queued.size() >= kHighWater) from.readPaused = true;  // backpressure
