@@ -47,9 +47,8 @@ int fetchConcurrently(std::uint16_t port, const std::string& path, int clients,
   {
     std::vector<std::jthread> threads;
     for (auto& result : results) {
-      threads.emplace_back([&result, port, &path, &options] {
-        result = rsp::test::fetch(port, path, options);
-      });
+      threads.emplace_back(
+          [&result, port, &path, &options] { result = rsp::test::fetch(port, path, options); });
     }
   }  // the jthreads join here; every fetch is bounded by options.deadline
 
@@ -75,7 +74,8 @@ int fetchConcurrently(std::uint16_t port, const std::string& path, int clients,
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp-bench-helper: writes pattern files and runs (slow) clients for ./tutorial bench"};
+  CLI::App app{
+      "rsp-bench-helper: writes pattern files and runs (slow) clients for ./tutorial bench"};
   app.require_subcommand(1);
 
   std::string file;

@@ -37,9 +37,7 @@ std::string readText(const fs::path& path) {
   return text.str();
 }
 
-std::string nameInRepository(const fs::path& path) {
-  return fs::relative(path, kRoot).string();
-}
+std::string nameInRepository(const fs::path& path) { return fs::relative(path, kRoot).string(); }
 
 // A link to a file of this repository (not to a site, nor to an anchor of this page).
 bool isLocal(const std::string& target) {
@@ -47,9 +45,7 @@ bool isLocal(const std::string& target) {
          target.front() != '#';
 }
 
-std::string withoutAnchor(const std::string& target) {
-  return target.substr(0, target.find('#'));
-}
+std::string withoutAnchor(const std::string& target) { return target.substr(0, target.find('#')); }
 
 }  // namespace
 

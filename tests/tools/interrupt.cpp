@@ -23,11 +23,7 @@ void stopChildOnSignals() {
   for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(signal, stopChildAndDie);
 }
 
-WatchedChild::WatchedChild(pid_t pid) {
-  watchedChild = pid;
-}
-WatchedChild::~WatchedChild() {
-  watchedChild = 0;
-}
+WatchedChild::WatchedChild(pid_t pid) { watchedChild = pid; }
+WatchedChild::~WatchedChild() { watchedChild = 0; }
 
 }  // namespace rsp::test

@@ -11,9 +11,7 @@ constexpr char kClearToEnd[] = "\033[K";
 
 }  // namespace
 
-bool stdoutIsTerminal() {
-  return ::isatty(STDOUT_FILENO) == 1;
-}
+bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
 void ProgressLine::update(const std::string& text) {
   const auto now = std::chrono::steady_clock::now();

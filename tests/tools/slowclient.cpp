@@ -25,15 +25,9 @@ constexpr char kFooter[] =
     "Exit status: 0 if the body arrived intact; 1 if bytes were lost or wrong, or no reply\n"
     "came; 2 for a usage error.";
 
-void checkUrl(const std::string& text) {
-  patternBytesIn(parseUrl(text).path);
-}
-void checkSize(const std::string& text) {
-  parseByteCount(text);
-}
-void checkDuration(const std::string& text) {
-  parseDuration(text);
-}
+void checkUrl(const std::string& text) { patternBytesIn(parseUrl(text).path); }
+void checkSize(const std::string& text) { parseByteCount(text); }
+void checkDuration(const std::string& text) { parseDuration(text); }
 
 void checkReceiveBuffer(const std::string& text) {
   if (parseByteCount(text) > INT_MAX) {
@@ -135,8 +129,6 @@ std::string slowClientReport(const FetchResult& result) {
   return out.str();
 }
 
-int exitStatusFor(const FetchResult& result) {
-  return result.ok() && result.body.intact() ? 0 : 1;
-}
+int exitStatusFor(const FetchResult& result) { return result.ok() && result.body.intact() ? 0 : 1; }
 
 }  // namespace rsp::test
