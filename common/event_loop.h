@@ -64,12 +64,14 @@ class EventLoop {
 
   void control(int operation, Entry& entry);
 
+  // Declared first, so destroyed last: handlers destroyed with the loop may still ask
+  // inCallback().
+  bool stopping_ = false;
+  bool dispatching_ = false;
   Fd epoll_;
   std::unordered_map<int, std::unique_ptr<Entry>> entries_;
   std::vector<std::unique_ptr<Entry>> removed_;  // destroyed once the batch is done
   Fd signals_;
-  bool stopping_ = false;
-  bool dispatching_ = false;
 };
 
 }  // namespace rsp

@@ -20,7 +20,7 @@
 
 namespace rsp {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection {
  public:
   // Registers both sockets with the loop, which keeps the Connection alive from then on.
   static void start(EventLoop& loop, Fd client, Fd backend);

@@ -29,7 +29,7 @@
 
 namespace rsp {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection {
  public:
   // One recv() takes up to 64 KiB: on a large response that is a quarter of the system calls
   // of 16 KiB reads, which made the difference against HAProxy in ./tutorial bench. At most
