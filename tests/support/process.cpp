@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,24 +45,46 @@ std::string ExitStatus::describe() const {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::string>& environment) {
-  int out[2], err[2];
+  int out[2], err[2], report[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throwErrno("pipe2");
   Fd outRead(out[0]), outWrite(out[1]);
   if (::pipe2(err, O_CLOEXEC) != 0) throwErrno("pipe2");
   Fd errRead(err[0]), errWrite(err[1]);
+  if (::pipe2(report, O_CLOEXEC) != 0) throwErrno("pipe2");
+  Fd reportRead(report[0]), reportWrite(report[1]);  // carries exec's errno, if it fails
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, outWrite.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, errWrite.get(), STDERR_FILENO);
   std::vector<std::string> args = argv;
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
   env.insert(env.end(), environment.begin(), environment.end());
-  const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, pointers(args).data(),
-                             pointers(env).data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw SystemError("cannot start " + args[0], rc);
+  std::vector<char*> argp = pointers(args), envp = pointers(env);
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) throwErrno("fork");
+  if (pid_ == 0) {
+    // The child: only async-signal-safe calls from here to exec. If the test dies (a CTest
+    // timeout, a crash), its proxy is told to stop too instead of running on as an orphan.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);  // whatever the test blocked, the child gets
+    ::dup2(outWrite.get(), STDOUT_FILENO);
+    ::dup2(errWrite.get(), STDERR_FILENO);
+    ::execve(argp[0], argp.data(), envp.data());
+    const int error = errno;
+    [[maybe_unused]] ssize_t ignored = ::write(reportWrite.get(), &error, sizeof error);
+    ::_exit(127);
+  }
+  reportWrite.reset();
+  int error = 0;
+  if (::read(reportRead.get(), &error, sizeof error) == sizeof error) {
+    ::waitpid(pid_, nullptr, 0);
+    exit_ = ExitStatus{true, 127, 0};
+    throw SystemError("cannot start " + args[0], error);
+  }
+  outWrite.reset();
+  errWrite.reset();
   reader_ = std::thread([this, o = outRead.release(), e = errRead.release()] { readOutput(o, e); });
 }
 
