@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "io.h"
 #include "pattern.h"
 
 namespace rsp::test {
@@ -29,35 +30,14 @@ struct Request {
   std::string bodyStart;  // body bytes that came in with the head
 };
 
-// Waits until fd is ready for `events`; false when stopping or the peer stayed silent.
-bool waitFor(int fd, short events, const std::atomic<bool>& stopping) {
-  const auto giveUp = Clock::now() + kIdleLimit;
-  while (!stopping && Clock::now() < giveUp) {
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, kPollMs);
-    if (n > 0) return true;
-    if (n < 0 && errno != EINTR) return false;
-  }
-  return false;
-}
-
-bool sendAll(int fd, const char* data, std::size_t size, const std::atomic<bool>& stopping) {
-  while (size > 0) {
-    if (!waitFor(fd, POLLOUT, stopping)) return false;
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
+// How long a connection's thread waits for a silent peer: until kIdleLimit, or until stop().
+GiveUp idle(const std::atomic<bool>& stopping) { return {Clock::now() + kIdleLimit, &stopping}; }
 
 bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
   std::string head;
   std::size_t end;
   while ((end = head.find("\r\n\r\n")) == std::string::npos) {
-    if (head.size() > 65536 || !waitFor(fd, POLLIN, stopping)) return false;
+    if (head.size() > 65536 || !waitFor(fd, POLLIN, idle(stopping))) return false;
     char chunk[4096];
     const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
@@ -86,13 +66,13 @@ bool sendHead(int fd, std::uint64_t length, const std::atomic<bool>& stopping,
       std::string("HTTP/1.0 ") + status +
       "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
       "\r\nConnection: close\r\n\r\n";
-  return sendAll(fd, head.data(), head.size(), stopping);
+  return sendAll(fd, head.data(), head.size(), idle(stopping));
 }
 
 bool sendText(int fd, const std::string& text, const std::atomic<bool>& stopping,
               const char* status = "200 OK") {
   return sendHead(fd, text.size(), stopping, status) &&
-         sendAll(fd, text.data(), text.size(), stopping);
+         sendAll(fd, text.data(), text.size(), idle(stopping));
 }
 
 void serveBytes(int fd, std::uint64_t size, const std::atomic<bool>& stopping) {
@@ -101,7 +81,7 @@ void serveBytes(int fd, std::uint64_t size, const std::atomic<bool>& stopping) {
   for (std::uint64_t sent = 0; sent < size;) {
     const std::size_t n = std::min<std::uint64_t>(sizeof chunk, size - sent);
     fillPattern(chunk, sent, n);
-    if (!sendAll(fd, chunk, n, stopping)) return;
+    if (!sendAll(fd, chunk, n, idle(stopping))) return;
     sent += n;
   }
 }
@@ -125,7 +105,7 @@ void serveSum(int fd, const Request& request, std::uint64_t rate,
     if (rate > 0) {  // sleep until reading more keeps us at or under the rate
       std::this_thread::sleep_until(start + std::chrono::microseconds(length * 1000000 / rate));
     }
-    if (!waitFor(fd, POLLIN, stopping)) return;
+    if (!waitFor(fd, POLLIN, idle(stopping))) return;
     std::size_t want = sizeof chunk;
     if (request.hasContentLength)
       want = std::min<std::uint64_t>(want, request.contentLength - length);
@@ -163,11 +143,9 @@ void serve(Fd connection, const std::atomic<bool>& stopping) {
   // Close gently: closing a socket with unread bytes in it sends a reset, which can destroy
   // the reply still on its way. So send our FIN, then read until the peer's (or a second).
   ::shutdown(fd, SHUT_WR);
-  const auto giveUp = Clock::now() + std::chrono::seconds(1);
+  const GiveUp aSecond{Clock::now() + std::chrono::seconds(1), &stopping};
   char sink[4096];
-  while (!stopping && Clock::now() < giveUp) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, kPollMs) > 0 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) <= 0) break;
+  while (waitFor(fd, POLLIN, aSecond) && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
   }
 }
 

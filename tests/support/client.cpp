@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/fd.h"
+#include "io.h"
 
 namespace rsp::test {
 namespace {
@@ -49,43 +50,20 @@ Fd connectLoopback(std::uint16_t port, bool ipv6, int receiveBuffer, std::string
   return fd;
 }
 
-// Waits for `events` until the deadline; false if it passed.
-bool waitFor(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(std::min<long>(left, 1000)));
-    if (n > 0) return true;
-  }
-}
-
-bool sendAll(int fd, const char* data, std::size_t size, Clock::time_point deadline) {
-  while (size > 0) {
-    if (!waitFor(fd, POLLOUT, deadline)) return false;
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
 bool sendRequest(int fd, const std::string& path, const FetchOptions& options, FetchResult& result,
                  Clock::time_point deadline) {
   std::string head = (options.uploadBytes > 0 ? "POST " : "GET ") + path + " HTTP/1.0\r\n";
   if (options.uploadBytes > 0)
     head += "Content-Length: " + std::to_string(options.uploadBytes) + "\r\n";
   head += "\r\n";
-  if (!sendAll(fd, head.data(), head.size(), deadline)) return false;
+  if (!sendAll(fd, head.data(), head.size(), GiveUp{deadline})) return false;
   char chunk[65536];
   std::uint64_t hash = fnv1a(nullptr, 0);
   for (std::uint64_t sent = 0; sent < options.uploadBytes;) {
     const std::size_t n = std::min<std::uint64_t>(sizeof chunk, options.uploadBytes - sent);
     fillPattern(chunk, sent, n);
     hash = fnv1a(chunk, n, hash);
-    if (!sendAll(fd, chunk, n, deadline)) return false;
+    if (!sendAll(fd, chunk, n, GiveUp{deadline})) return false;
     sent += n;
   }
   result.uploadChecksum = hash;
@@ -127,7 +105,7 @@ void readReply(int fd, const FetchOptions& options, FetchResult& result,
       std::this_thread::sleep_until(
           start + std::chrono::microseconds(total * 1000000 / options.bytesPerSecond));
     }
-    if (!waitFor(fd, POLLIN, deadline)) {
+    if (!waitFor(fd, POLLIN, GiveUp{deadline})) {
       result.timedOut = true;
       return;
     }
@@ -185,9 +163,9 @@ void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_
   if (!fd) return;
   const auto deadline = Clock::now() + std::chrono::seconds(5);
   const std::string request = "GET " + path + " HTTP/1.0\r\n\r\n";
-  if (!sendAll(fd.get(), request.data(), request.size(), deadline)) return;
+  if (!sendAll(fd.get(), request.data(), request.size(), GiveUp{deadline})) return;
   char chunk[16384];
-  for (std::uint64_t got = 0; got < readBytes && waitFor(fd.get(), POLLIN, deadline);) {
+  for (std::uint64_t got = 0; got < readBytes && waitFor(fd.get(), POLLIN, GiveUp{deadline});) {
     const ssize_t n = ::recv(fd.get(), chunk, sizeof chunk, MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
     if (n > 0) got += static_cast<std::uint64_t>(n);
