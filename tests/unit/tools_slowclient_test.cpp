@@ -97,6 +97,26 @@ TEST_CASE("rsp-slowclient through part 1 reports every byte and exits 0", "[tool
   CHECK_THAT(output, Contains("verdict      INTACT"));
 }
 
+TEST_CASE("rsp-slowclient through part 2 sees the missing chunks and exits 1",
+          "[tools][slowclient]") {
+  TestBackend backend;
+  ProxySetup setup;
+  setup.part = 2;
+  setup.binary = RSP_PART2_BINARY;
+  setup.backendPort = backend.port();
+  const RunningProxy proxy = startProxy(setup);
+  std::string output;
+  const ExitStatus status =
+      runSlowClient({url(proxy.port, "/bytes/8388608"), "--pause", "1s", "--rcvbuf", "4k"}, output);
+  INFO(output);
+  CHECK(status.exited);
+  CHECK(status.code == 1);
+  CHECK_THAT(output, Contains("of 8388608 bytes"));
+  CHECK_THAT(output, Contains("verdict      BYTES LOST"));
+  CHECK_THAT(output, Contains(std::string(10, '.')));  // map cells that never arrived
+  CHECK_THAT(output, !Contains("[" + std::string(64, '#') + "]"));
+}
+
 TEST_CASE("rsp-slowclient maps the hole in a body and exits 1", "[tools][slowclient]") {
   const std::uint64_t size = 1 << 20;  // 16 KiB per map cell
   HoledServer server(size, 16 * 16384, 24 * 16384);
