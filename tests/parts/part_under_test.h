@@ -33,11 +33,7 @@ static_assert((sizeof(RSP_IGNORES_HALF_CLOSE) > 1) == !kExpected.honoursHalfClos
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
 inline ProxySetup setupFor(std::uint16_t backendPort) {
-  ProxySetup setup;
-  setup.part = RSP_PART;
-  setup.binary = RSP_PART_BINARY;
-  setup.backendPort = backendPort;
-  return setup;
+  return {.part = RSP_PART, .binary = RSP_PART_BINARY, .backendPort = backendPort};
 }
 
 // A fresh test backend, and this part started in front of it on a free port.

@@ -157,11 +157,9 @@ std::int64_t memoryGrowthKiB(pid_t pid, std::int64_t residentAtStart) {
 
 void runScenarios(PartRun& run, const std::filesystem::path& binary, std::uint16_t backendPort,
                   std::ostream& out, bool live) {
-  ProxySetup setup;
-  setup.part = run.part;
-  setup.binary = binary.string();
-  setup.backendPort = backendPort;
-  RunningProxy proxy = startProxy(setup);  // its destructor stops the proxy, also on a throw
+  // The proxy's destructor stops it, also on a throw.
+  RunningProxy proxy =
+      startProxy({.part = run.part, .binary = binary.string(), .backendPort = backendPort});
   const WatchedChild watched(proxy.pid());
   const std::int64_t residentAtStart = residentKiB(proxy.pid());
   ProgressLine fourLine(out, live), slowLine(out, live);

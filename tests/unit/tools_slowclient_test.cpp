@@ -78,11 +78,8 @@ ExitStatus runSlowClient(const std::vector<std::string>& args, std::string& outp
 
 TEST_CASE("rsp-slowclient through part 1 reports every byte and exits 0", "[tools][slowclient]") {
   TestBackend backend;
-  ProxySetup setup;
-  setup.part = 1;
-  setup.binary = RSP_PART1_BINARY;
-  setup.backendPort = backend.port();
-  const RunningProxy proxy = startProxy(setup);
+  const RunningProxy proxy =
+      startProxy({.part = 1, .binary = RSP_PART1_BINARY, .backendPort = backend.port()});
   std::string output;
   const ExitStatus status = runSlowClient(
       {url(proxy.port, "/bytes/2097152"), "--rate", "8M", "--pause", "200ms", "--rcvbuf", "4k"},
@@ -100,11 +97,8 @@ TEST_CASE("rsp-slowclient through part 1 reports every byte and exits 0", "[tool
 TEST_CASE("rsp-slowclient through part 2 sees the missing chunks and exits 1",
           "[tools][slowclient]") {
   TestBackend backend;
-  ProxySetup setup;
-  setup.part = 2;
-  setup.binary = RSP_PART2_BINARY;
-  setup.backendPort = backend.port();
-  const RunningProxy proxy = startProxy(setup);
+  const RunningProxy proxy =
+      startProxy({.part = 2, .binary = RSP_PART2_BINARY, .backendPort = backend.port()});
   std::string output;
   const ExitStatus status =
       runSlowClient({url(proxy.port, "/bytes/8388608"), "--pause", "1s", "--rcvbuf", "4k"}, output);
