@@ -16,7 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "client.h"
@@ -43,14 +42,8 @@ int writePattern(const std::string& file, std::uint64_t bytes) {
 
 int fetchConcurrently(std::uint16_t port, const std::string& path, int clients,
                       const rsp::test::FetchOptions& options) {
-  std::vector<rsp::test::FetchResult> results(static_cast<std::size_t>(clients));
-  {
-    std::vector<std::jthread> threads;
-    for (auto& result : results) {
-      threads.emplace_back(
-          [&result, port, &path, &options] { result = rsp::test::fetch(port, path, options); });
-    }
-  }  // the jthreads join here; every fetch is bounded by options.deadline
+  const std::vector<rsp::test::FetchResult> results =
+      rsp::test::fetchAtOnce(port, path, clients, options);
 
   int intact = 0;
   std::uint64_t received = 0, expected = 0;

@@ -1,28 +1,12 @@
 // tests/parts/basics_test.cpp — a proxy's first duty: pass requests and replies through intact,
 // one after another and many at once. Part 1 serves clients one at a time; parts 2-4 at once.
 #include <catch2/catch.hpp>
-#include <thread>
 #include <vector>
 
 #include "client.h"
 #include "part_under_test.h"
 
 using namespace rsp::test;
-
-namespace {
-
-// Runs `count` fetches of `path` at the same time, each on its own thread.
-std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path, int count) {
-  std::vector<FetchResult> results(count);
-  std::vector<std::thread> clients;
-  for (int i = 0; i < count; ++i) {
-    clients.emplace_back([&, i] { results[i] = fetch(port, path); });
-  }
-  for (auto& client : clients) client.join();
-  return results;
-}
-
-}  // namespace
 
 TEST_CASE("a 1 MiB response arrives byte-exact", "[basics]") {
   PartUnderTest part;

@@ -1,7 +1,6 @@
 // tests/parts/slow_writes_test.cpp — part 4's lesson: slow peers get every byte, in both
 // directions, and the proxy's memory stays bounded while they take their time.
 #include <catch2/catch.hpp>
-#include <thread>
 #include <vector>
 
 #include "client.h"
@@ -12,18 +11,11 @@ using namespace rsp::test;
 TEST_CASE("20 slow clients get every byte of 11 MiB, in bounded memory", "[slow-writes]") {
   PartUnderTest part;
   const std::int64_t idleKiB = residentKiB(part.pid());
-  std::vector<FetchResult> results(20);
-  std::vector<std::thread> clients;
-  for (auto& result : results) {
-    clients.emplace_back([&] {
-      FetchOptions slow;
-      slow.bytesPerSecond = 2'000'000;
-      slow.receiveBuffer = 16 * 1024;
-      slow.deadline = 60s;
-      result = fetch(part.port(), bytes(11 * kMiB), slow);
-    });
-  }
-  for (auto& client : clients) client.join();
+  FetchOptions slow;
+  slow.bytesPerSecond = 2'000'000;
+  slow.receiveBuffer = 16 * 1024;
+  slow.deadline = 60s;
+  const std::vector<FetchResult> results = fetchAtOnce(part.port(), bytes(11 * kMiB), 20, slow);
   for (const FetchResult& result : results) {
     INFO(result.describe());
     CHECK(result.body.intact());

@@ -146,6 +146,18 @@ FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOption
   return result;
 }
 
+std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path, int count,
+                                     const FetchOptions& options) {
+  std::vector<FetchResult> results(static_cast<std::size_t>(count));
+  {
+    std::vector<std::jthread> clients;  // joined at the end of this block
+    for (FetchResult& result : results) {
+      clients.emplace_back([&] { result = fetch(port, path, options); });
+    }
+  }
+  return results;
+}
+
 std::string FetchResult::describe() const {
   if (!connected) return "could not connect: " + error;
   std::string text =

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "pattern.h"
 
@@ -46,6 +47,11 @@ struct FetchResult {
 // Sends `method path` to 127.0.0.1:port (or [::1]:port) and reads the reply until the
 // connection closes.
 FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOptions& options = {});
+
+// Runs `count` fetches of `path` at the same time, each on its own thread, and returns when
+// all have ended (each is bounded by options.deadline).
+std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path, int count,
+                                     const FetchOptions& options = {});
 
 // Connects, asks for `path`, reads about `readBytes` of the reply, then vanishes: with
 // `reset`, abortively (SO_LINGER 0, so the proxy sees ECONNRESET); otherwise with a plain close.
