@@ -120,6 +120,62 @@ void serveSum(int fd, const Request& request, std::uint64_t rate,
   sendText(fd, sumReply(length, hash), stopping);
 }
 
+// Reads the body as it comes and sends every chunk straight back: traffic both ways at once.
+void serveEcho(int fd, const Request& request, const std::atomic<bool>& stopping) {
+  if (!sendHead(fd, request.contentLength, stopping) ||
+      !sendAll(fd, request.bodyStart.data(), request.bodyStart.size(), idle(stopping))) {
+    return;
+  }
+  char chunk[16384];
+  for (std::uint64_t length = request.bodyStart.size(); length < request.contentLength;) {
+    if (!waitFor(fd, POLLIN, idle(stopping))) return;
+    const std::size_t want = std::min<std::uint64_t>(sizeof chunk, request.contentLength - length);
+    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0 || !sendAll(fd, chunk, static_cast<std::size_t>(n), idle(stopping))) return;
+    length += static_cast<std::uint64_t>(n);
+  }
+}
+
+// Reads `after` bytes of the body, answers 413 at once and closes with the rest unread, as a
+// server with an upload limit does. (The kernel answers the unread rest with a reset.)
+void serveReject(int fd, const Request& request, std::uint64_t after,
+                 const std::atomic<bool>& stopping) {
+  char chunk[16384];
+  for (std::uint64_t length = request.bodyStart.size(); length < after;) {
+    if (!waitFor(fd, POLLIN, idle(stopping))) return;
+    const ssize_t n =
+        ::recv(fd, chunk, std::min<std::uint64_t>(sizeof chunk, after - length), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) return;
+    length += static_cast<std::uint64_t>(n);
+  }
+  // Take a moment to decide, as a real server may: meanwhile the upload fills every buffer
+  // between the client and us, so a proxy has bytes queued toward us when we answer.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  sendText(fd, "too large: read " + std::to_string(after) + " bytes\n", stopping,
+           "413 Payload Too Large");
+}
+
+// Sends the head of a 1 GiB reply and `after` bytes of it, then resets the connection
+// (SO_LINGER 0) without reading the request's body.
+void serveReset(int fd, std::uint64_t after, const std::atomic<bool>& stopping) {
+  if (!sendHead(fd, std::uint64_t{1} << 30, stopping)) return;
+  std::string body(after, '\0');
+  fillPattern(body.data(), 0, after);
+  if (!sendAll(fd, body.data(), body.size(), idle(stopping))) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let it leave our send buffer
+  const linger abortive{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+}
+
+// The number after "NAME=" in a path's query, or `otherwise`.
+std::uint64_t queryNumber(const std::string& path, const std::string& name,
+                          std::uint64_t otherwise) {
+  const std::size_t at = path.find(name + "=");
+  return at == std::string::npos ? otherwise : std::stoull(path.substr(at + name.size() + 1));
+}
+
 void serve(Fd connection, const std::atomic<bool>& stopping) {
   const int fd = connection.get();
   Request request;
@@ -131,9 +187,13 @@ void serve(Fd connection, const std::atomic<bool>& stopping) {
     } else if (request.method == "GET" && path.rfind("/delay/", 0) == 0) {
       serveDelay(fd, std::stol(path.substr(7)), stopping);
     } else if (request.method == "POST" && path.rfind("/sum", 0) == 0) {
-      const std::size_t rate = path.find("rate=");
-      serveSum(fd, request, rate == std::string::npos ? 0 : std::stoull(path.substr(rate + 5)),
-               stopping);
+      serveSum(fd, request, queryNumber(path, "rate", 0), stopping);
+    } else if (request.method == "POST" && path.rfind("/echo", 0) == 0) {
+      serveEcho(fd, request, stopping);
+    } else if (request.method == "POST" && path.rfind("/reject", 0) == 0) {
+      return serveReject(fd, request, queryNumber(path, "after", 0), stopping);  // no FIN first
+    } else if (request.method == "POST" && path.rfind("/reset", 0) == 0) {
+      return serveReset(fd, queryNumber(path, "after", 0), stopping);
     } else {
       sendText(fd, "not found: " + request.method + " " + path + "\n", stopping, "404 Not Found");
     }

@@ -4,6 +4,9 @@
 //   GET /delay/MS    a short text reply, sent MS milliseconds after the request arrived
 //   POST /sum        reads the body (Content-Length bytes, or up to EOF) and replies
 //                    "length=N fnv1a=HEX\n"; POST /sum?rate=BYTES_PER_SECOND reads it slowly
+//   POST /echo       sends the body back as it arrives (Content-Length needed)
+//   POST /reject?after=N   reads N bytes of the body, answers 413 and closes, the rest unread
+//   POST /reset?after=N    sends the head of a long reply and N bytes of it, then a reset
 //
 // Every connection gets its own thread and is closed after one response (HTTP/1.0), so a
 // proxy in front of it sees exactly one request and one reply per connection.

@@ -50,6 +50,10 @@ Fd connectLoopback(std::uint16_t port, bool ipv6, int receiveBuffer, std::string
   return fd;
 }
 
+void addError(FetchResult& result, const std::string& error) {
+  result.error += (result.error.empty() ? "" : ", ") + error;
+}
+
 bool sendRequest(int fd, const std::string& path, const FetchOptions& options, FetchResult& result,
                  Clock::time_point deadline) {
   std::string head = (options.uploadBytes > 0 ? "POST " : "GET ") + path + " HTTP/1.0\r\n";
@@ -114,7 +118,7 @@ void readReply(int fd, const FetchOptions& options, FetchResult& result,
       want = std::clamp<std::uint64_t>(options.bytesPerSecond / 50, 1, want);
     const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n < 0) result.error = std::string("recv: ") + std::strerror(errno);
+    if (n < 0) addError(result, std::string("recv: ") + std::strerror(errno));
     if (n <= 0) return;
     total += static_cast<std::uint64_t>(n);
     if (inBody) {
@@ -135,11 +139,16 @@ FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOption
   const auto deadline = start + options.deadline;
   Fd fd = connectLoopback(port, options.ipv6, options.receiveBuffer, result.error);
   result.connected = static_cast<bool>(fd);
-  if (fd && sendRequest(fd.get(), path, options, result, deadline)) {
+  if (fd && options.readWhileSending) {
+    bool sent = false;
+    std::jthread sender([&] { sent = sendRequest(fd.get(), path, options, result, deadline); });
+    readReply(fd.get(), options, result, deadline);
+    sender.join();
+    if (!sent) addError(result, "send failed");
+  } else if (fd) {
+    if (!sendRequest(fd.get(), path, options, result, deadline)) addError(result, "send failed");
     std::this_thread::sleep_for(options.pauseBeforeReading);
     readReply(fd.get(), options, result, deadline);
-  } else if (fd) {
-    result.error = "could not send the request";
   }
   result.body.finish();
   result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);

@@ -24,6 +24,7 @@ struct FetchOptions {
   int receiveBuffer = 0;               // SO_RCVBUF, set before connecting; 0: system default
   bool shutdownAfterRequest = false;   // half-close: shut our write half once the request is out
   std::uint64_t uploadBytes = 0;       // send a POST body of this many pattern bytes
+  bool readWhileSending = false;       // read the reply while the body is still going out
   milliseconds deadline{30000};        // give up (and say so) after this long
   bool ipv6 = false;                   // connect to ::1 instead of 127.0.0.1
   std::function<void(std::uint64_t bodyBytes)> onProgress;  // called as the body arrives
@@ -45,7 +46,8 @@ struct FetchResult {
 };
 
 // Sends `method path` to 127.0.0.1:port (or [::1]:port) and reads the reply until the
-// connection closes.
+// connection closes. If sending fails part-way (the server answered early and closed), the
+// reply is read all the same, as a browser or curl would.
 FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOptions& options = {});
 
 // Runs `count` fetches of `path` at the same time, each on its own thread, and returns when
