@@ -67,9 +67,13 @@ void EventLoop::run() {
 }
 
 void EventLoop::runOnce(int timeoutMs) {
+  // Wake up for the earliest deadline, if it comes before the caller's timeout.
+  const int toTimer = timers_.millisecondsToNext(now_);
+  if (toTimer >= 0 && (timeoutMs < 0 || toTimer < timeoutMs)) timeoutMs = toTimer;
   epoll_event events[kMaxEvents];
   const int count = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeoutMs);
   if (count < 0 && errno != EINTR) throwErrno("epoll_wait");
+  now_ = Timers::Clock::now();
   dispatching_ = true;
   for (int i = 0; i < count; ++i) {
     Entry* entry = static_cast<Entry*>(events[i].data.ptr);
@@ -77,6 +81,7 @@ void EventLoop::runOnce(int timeoutMs) {
     // (in removed_) but must not be called.
     if (!entry->removed) entry->handler(events[i].events);
   }
+  timers_.runExpired(now_);  // still inside the batch: what they remove goes below
   dispatching_ = false;
   removed_.clear();  // the batch is done: now handlers, and what they own, may go
 }

@@ -9,6 +9,10 @@
 //   loop.stopOnSignals({SIGINT, SIGTERM});
 //   loop.run();
 //
+// From part 5 on, the loop also keeps time: timers() holds deadlines (timers.h), the earliest
+// of which bounds each epoll_wait, and now() is the time of the latest wake-up. A part that
+// adds no timer (parts 2-4) waits exactly as before.
+//
 // The rule that makes it safe: nothing is destroyed inside a callback. remove() takes the fd
 // out of epoll at once, but the handler (and whatever it owns, such as a connection and its
 // sockets) is destroyed only after the whole batch has been dispatched. See remove() and runOnce().
@@ -24,6 +28,7 @@
 #include <vector>
 
 #include "common/fd.h"
+#include "common/timers.h"
 
 namespace rsp {
 
@@ -54,6 +59,11 @@ class EventLoop {
   // True while a handler runs: the time when nothing may be destroyed.
   bool inCallback() const { return dispatching_; }
 
+  // Deadlines; their callbacks run after each batch of events (timers.h). Part 5.
+  Timers& timers() { return timers_; }
+  // The time the loop last woke up: one clock read per wake-up, shared by every handler.
+  Timers::Clock::time_point now() const { return now_; }
+
  private:
   struct Entry {
     int fd;
@@ -72,6 +82,8 @@ class EventLoop {
   std::unordered_map<int, std::unique_ptr<Entry>> entries_;
   std::vector<std::unique_ptr<Entry>> removed_;  // destroyed once the batch is done
   Fd signals_;
+  Timers timers_;
+  Timers::Clock::time_point now_ = Timers::Clock::now();
 };
 
 }  // namespace rsp
