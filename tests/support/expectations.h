@@ -24,6 +24,7 @@ constexpr Expectations kTable[] = {
     /* part 2 epoll        */     {true,       false,      false,      false},
     /* part 3 Lua          */     {true,       false,      false,      true},
     /* part 4 slow writes  */     {true,       true,       true,       true},
+    /* part 5 timeouts     */     {true,       true,       true,       true},
 };
 // clang-format on
 
