@@ -1,4 +1,5 @@
-// part3-lua/config.cpp — part 3: the proxy's settings, read from a Lua file. See config.h.
+// part5-timeouts/config.cpp — part 5: the proxy's settings, read from a Lua file. See config.h.
+// Same as part3-lua/config.cpp except: the two optional timeouts.
 //
 // Lua reports an error by longjmp-ing back to the nearest protected call, right over whatever
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
@@ -7,6 +8,7 @@
 // it has returned, the C++ side only looks at the values it left on the stack.
 #include "config.h"
 
+#include <cmath>
 #include <cstdio>
 #include <lua.hpp>
 #include <memory>
@@ -14,17 +16,20 @@
 namespace rsp {
 namespace {
 
-// Runs under lua_pcall with the file's path as a light userdata. Leaves the three settings on
-// the stack, or raises the Lua error as it is (the file's name and line are already in it).
+// The globals read from the file, in the order runConfig() leaves them on the stack.
+constexpr const char* kSettings[] = {"listenPort", "backendAddress", "backendPort",
+                                     "connectTimeout", "idleTimeout"};
+constexpr int kSettingCount = sizeof kSettings / sizeof kSettings[0];
+
+// Runs under lua_pcall with the file's path as a light userdata. Leaves the settings on the
+// stack, or raises the Lua error as it is (the file's name and line are already in it).
 int runConfig(lua_State* lua) {
   const char* path = static_cast<const char*>(lua_touserdata(lua, 1));
   luaL_openlibs(lua);
   if (luaL_loadfilex(lua, path, "t") != LUA_OK) return lua_error(lua);
   lua_call(lua, 0, 0);
-  lua_getglobal(lua, "listenPort");
-  lua_getglobal(lua, "backendAddress");
-  lua_getglobal(lua, "backendPort");
-  return 3;
+  for (const char* setting : kSettings) lua_getglobal(lua, setting);
+  return kSettingCount;
 }
 
 // How a wrong value reads in a message: "a table", "a boolean", "8080.5", "\"http\"".
@@ -77,6 +82,20 @@ std::string readAddress(lua_State* lua, int index, const char* name, const std::
   return lua_tostring(lua, index);
 }
 
+// A time in seconds, more than 0 (fractions allowed); `otherwise` when the setting is not set.
+std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* name,
+                                      std::chrono::milliseconds otherwise,
+                                      const std::string& path) {
+  if (lua_isnil(lua, index)) return otherwise;
+  const double seconds = lua_type(lua, index) == LUA_TNUMBER ? lua_tonumber(lua, index) : -1;
+  if (!(seconds >= 0.001 && seconds <= 1e6)) {  // also refuses NaN
+    throw ConfigError(path + ": " + name +
+                      " must be a number of seconds greater than 0 (at most 1000000), not " +
+                      describe(lua, index));
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
 }  // namespace
 
 Config loadConfig(const std::string& path) {
@@ -85,16 +104,18 @@ Config loadConfig(const std::string& path) {
   lua_State* lua = state.get();
   lua_pushcfunction(lua, runConfig);
   lua_pushlightuserdata(lua, const_cast<char*>(path.c_str()));
-  if (lua_pcall(lua, 1, 3, 0) != LUA_OK) {
+  if (lua_pcall(lua, 1, kSettingCount, 0) != LUA_OK) {
     // The error value is usually a message; a chunk may also raise a table or nil.
     throw ConfigError(lua_type(lua, -1) == LUA_TSTRING
                           ? lua_tostring(lua, -1)
                           : path + ": the config raised an error that is " + describe(lua, -1));
   }
   Config config;
-  config.listenPort = readPort(lua, -3, "listenPort", 0, path);
-  config.backendAddress = readAddress(lua, -2, "backendAddress", path);
-  config.backendPort = readPort(lua, -1, "backendPort", 1, path);
+  config.listenPort = readPort(lua, -5, "listenPort", 0, path);
+  config.backendAddress = readAddress(lua, -4, "backendAddress", path);
+  config.backendPort = readPort(lua, -3, "backendPort", 1, path);
+  config.timeouts.connect = readSeconds(lua, -2, "connectTimeout", Timeouts{}.connect, path);
+  config.timeouts.idle = readSeconds(lua, -1, "idleTimeout", Timeouts{}.idle, path);
   return config;
 }
 

@@ -1,26 +1,34 @@
-// part3-lua/config.h — part 3: the proxy's settings, read from a Lua file.
+// part5-timeouts/config.h — part 5: the proxy's settings, read from a Lua file.
 //
-// The config file is a Lua 5.4 program. rsp runs it once, at start-up, in a fresh Lua state,
-// then reads three globals from it:
+// Same as part3-lua/config.h except: two optional settings, in seconds (fractions allowed).
 //
 //   listenPort = 8000               -- 0 picks any free port
-//   backendAddress = "127.0.0.1"    -- a host name or an address
+//   backendAddress = "127.0.0.1"    -- a host name or an address, resolved once at start-up
 //   backendPort = "8888"            -- a port is an integer, or a string holding one
+//   connectTimeout = 5              -- give up on a backend that has not accepted by then
+//   idleTimeout = 60                -- close a pair that moved no byte either way for this long
 //
 // The file is trusted code, like nginx.conf: the operator writes it. So it gets every standard
 // library, and os.getenv("PORT") or a computed value are fine things to write in it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 namespace rsp {
 
+struct Timeouts {
+  std::chrono::milliseconds connect{5000};
+  std::chrono::milliseconds idle{60000};
+};
+
 struct Config {
   std::uint16_t listenPort;  // 0: any free port
   std::string backendAddress;
   std::uint16_t backendPort;
+  Timeouts timeouts;
 };
 
 // what() is the whole line to print, e.g.

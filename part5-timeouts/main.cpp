@@ -1,9 +1,9 @@
-// part3-lua/main.cpp — part 3: the command line of rsp-part3.
+// part5-timeouts/main.cpp — part 5: the command line of rsp-part5.
 //
-//   rsp-part3 [--verbose] CONFIG.lua
+//   rsp-part5 [--verbose] CONFIG.lua
 //
-// Same as part 2's main.cpp except: the listening port and the backend come from a Lua config
-// file (config.h) instead of three arguments.
+// Same as part3-lua/main.cpp except: the whole config goes to the Proxy, which now also takes
+// the timeouts (config.h).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -17,11 +17,12 @@
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 3: an epoll reverse proxy that reads its settings from a Lua file."};
+  CLI::App app{"rsp part 5: an epoll reverse proxy with timeouts, whose loop never blocks."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
-                 "Lua file that sets listenPort, backendAddress and backendPort")
+                 "Lua file that sets listenPort, backendAddress and backendPort "
+                 "(and optionally connectTimeout and idleTimeout, in seconds)")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
     rsp::setVerbose(verbose);
     const rsp::Config config = rsp::loadConfig(configPath);
     rsp::EventLoop loop;
-    rsp::Proxy proxy(loop, config.listenPort, config.backendAddress, config.backendPort);
+    rsp::Proxy proxy(loop, config);
     loop.stopOnSignals({SIGINT, SIGTERM});
     rsp::announceListening(proxy.port());
     loop.run();

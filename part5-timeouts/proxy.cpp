@@ -1,5 +1,6 @@
-// part4-slow-writes/proxy.cpp — part 4: the listening side of an event-driven proxy.
-// See proxy.h. Same as part2-epoll/proxy.cpp except: both sockets of a pair get TCP_NODELAY.
+// part5-timeouts/proxy.cpp — part 5: the listening side of an event-driven proxy. See proxy.h.
+// Same as part4-slow-writes/proxy.cpp except: the backend is resolved once, here, and each
+// client goes straight to a Connection, which connects without blocking (connection.cpp).
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -35,12 +36,11 @@ void setNoDelay(int fd) {
 
 }  // namespace
 
-Proxy::Proxy(EventLoop& loop, std::uint16_t listenPort, std::string backendHost,
-             std::uint16_t backendPort)
+Proxy::Proxy(EventLoop& loop, const Config& config)
     : loop_(loop),
-      listener_(listenOn(listenPort)),
-      backendHost_(std::move(backendHost)),
-      backendPort_(backendPort) {
+      backend_(resolveBackend(config.backendAddress, config.backendPort)),
+      timeouts_(config.timeouts),
+      listener_(listenOn(config.listenPort)) {
   setNonBlocking(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
 }
@@ -52,7 +52,8 @@ void Proxy::handleAccept() {
   for (;;) {
     Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
-      connectToBackend(std::move(client));
+      setNoDelay(client.get());
+      Connection::start(loop_, std::move(client), backend_, timeouts_);
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
       // client queued, and the loop will report it again.
@@ -60,23 +61,6 @@ void Proxy::handleAccept() {
       return;
     }
   }
-}
-
-void Proxy::connectToBackend(Fd client) {
-  Fd backend;
-  try {
-    // LIMIT: connectTo() blocks until the backend answers. On loopback that is at once; a far
-    // backend that does not answer would stall every client for the connect timeout.
-    backend = connectTo(backendHost_, backendPort_);
-    setNonBlocking(backend.get());
-  } catch (const std::exception& error) {
-    log() << "backend is down: " << error.what();
-    return;  // the client's Fd closes as we return
-  }
-  if (verbose()) log() << "client " << client.get() << " connected to backend " << backend.get();
-  setNoDelay(client.get());
-  setNoDelay(backend.get());
-  Connection::start(loop_, std::move(client), std::move(backend));
 }
 
 }  // namespace rsp
