@@ -25,6 +25,7 @@ constexpr Expectations kTable[] = {
     /* part 3 Lua          */     {true,       false,      false,      true},
     /* part 4 slow writes  */     {true,       true,       true,       true},
     /* part 5 timeouts     */     {true,       true,       true,       true},
+    /* part 6 balancing    */     {true,       true,       true,       true},
 };
 // clang-format on
 

@@ -1,0 +1,42 @@
+// part5-timeouts/main.cpp — part 5: the command line of rsp-part5.
+//
+//   rsp-part5 [--verbose] CONFIG.lua
+//
+// Same as part3-lua/main.cpp except: the whole config goes to the Proxy, which now also takes
+// the timeouts (config.h).
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "common/event_loop.h"
+#include "common/log.h"
+#include "config.h"
+#include "proxy.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsp part 5: an epoll reverse proxy with timeouts, whose loop never blocks."};
+  std::string configPath;
+  bool verbose = false;
+  app.add_option("CONFIG", configPath,
+                 "Lua file that sets listenPort, backendAddress and backendPort "
+                 "(and optionally connectTimeout and idleTimeout, in seconds)")
+      ->required();
+  app.add_flag("-v,--verbose", verbose, "log every connection");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    rsp::setVerbose(verbose);
+    const rsp::Config config = rsp::loadConfig(configPath);
+    rsp::EventLoop loop;
+    rsp::Proxy proxy(loop, config);
+    loop.stopOnSignals({SIGINT, SIGTERM});
+    rsp::announceListening(proxy.port());
+    loop.run();
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << '\n';
+    return 1;
+  }
+}
