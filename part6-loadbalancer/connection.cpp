@@ -1,4 +1,4 @@
-// part5-timeouts/connection.cpp — part 5: one client, relayed without losing a byte or waiting.
+// part6-loadbalancer/connection.cpp — part 6: one client, relayed to one of several backends.
 // See connection.h.
 #include "connection.h"
 
@@ -12,20 +12,24 @@
 
 namespace rsp {
 
-void Connection::start(EventLoop& loop, Fd client, const Backend& backend,
+void Connection::start(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
                        const Timeouts& timeouts) {
-  auto connection = std::make_shared<Connection>(loop, std::move(client), backend, timeouts);
+  auto connection = std::make_shared<Connection>(loop, std::move(client), pool, backend, timeouts);
   connection->watch(connection->client_);
   connection->connectNext();
   connection->settle();
 }
 
-Connection::Connection(EventLoop& loop, Fd client, const Backend& backend, const Timeouts& timeouts)
+Connection::Connection(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
+                       const Timeouts& timeouts)
     : loop_(loop),
-      backendAddress_(backend),
+      pool_(pool),
+      backendIndex_(backend),
       timeouts_(timeouts),
       client_{std::move(client), "client"},
-      backend_{Fd(), "backend"} {}
+      backend_{Fd(), "backend"} {
+  pool_.acquire(backendIndex_);
+}
 
 Connection::~Connection() {
   // The rule of the event loop: a Connection dies after the batch, never inside a handler,
@@ -40,25 +44,33 @@ void Connection::watch(Side& side) {
   });
 }
 
-// Starts a connect to the backend's next address, and waits for it without blocking; gives
-// up, with one line in the log, when no address is left.
+// Starts a connect to the backend's next address, and waits for it without blocking. When
+// every address of a backend has failed, moves on to the next backend that is up; gives up
+// once each backend has had its turn.
 void Connection::connectNext() {
-  while (nextAddress_ < backendAddress_.addresses.size()) {
-    bool inProgress = false;
-    Fd fd = startConnect(backendAddress_.addresses[nextAddress_++], inProgress);
-    if (!fd) {
-      connectError_ = errno;
-      continue;
+  for (;;) {
+    const Backend& backend = pool_.backend(backendIndex_);
+    while (nextAddress_ < backend.addresses.size()) {
+      bool inProgress = false;
+      Fd fd = startConnect(backend.addresses[nextAddress_++], inProgress);
+      if (!fd) {
+        connectError_ = errno;
+        continue;
+      }
+      if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket
+      backend_.fd = std::move(fd);
+      watch(backend_);
+      if (!inProgress) return startRelaying();  // connected at once
+      return armTimer(loop_.now() + timeouts_.connect);
     }
-    if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket
-    backend_.fd = std::move(fd);
-    watch(backend_);
-    if (!inProgress) return startRelaying();  // connected at once
-    return armTimer(loop_.now() + timeouts_.connect);
+    pool_.connectFailed(backendIndex_, connectError_);
+    const auto next = backendsTried_++ < pool_.size() ? pool_.nextUp(backendIndex_) : std::nullopt;
+    if (!next) return closePair("no backend would take it");
+    pool_.release(backendIndex_);
+    pool_.acquire(*next);
+    backendIndex_ = *next;
+    nextAddress_ = 0;
   }
-  log() << "cannot connect to backend " << backendAddress_.name << ": "
-        << std::strerror(connectError_);
-  closePair("no backend");
 }
 
 // The backend's socket turned writable (or failed) while connecting: the handshake is over.
@@ -240,6 +252,7 @@ void Connection::closePair(const char* why) {
   phase_ = Phase::kClosed;
   if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
   loop_.timers().cancel(timer_);
+  pool_.release(backendIndex_);
   loop_.remove(client_.fd.get());
   if (backend_.fd) loop_.remove(backend_.fd.get());
 }

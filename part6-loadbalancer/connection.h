@@ -1,7 +1,12 @@
-// part5-timeouts/connection.h — part 5: one client, relayed without losing a byte or waiting.
+// part6-loadbalancer/connection.h — part 6: one client, relayed to one of several backends.
 //
-// Same as part4-slow-writes/connection.h except: the Connection connects to the backend
-// itself, without blocking, and keeps time. Its phase is one enum:
+// Same as part5-timeouts/connection.h except: the backend comes from a BackendPool (pool.h).
+// The Proxy chooses it; when none of its addresses accepts, the pool hears of it (and may mark
+// it down) and the client is tried on the next backend that is up, so a dead backend costs
+// the client nothing while another is up.
+//
+// From part 5: the Connection connects to the backend itself, without blocking, and keeps
+// time. Its phase is one enum:
 //
 //   kConnecting ──▶ kRelaying ──▶ kLingering ──▶ kClosed
 //        │              │                           ▲
@@ -37,11 +42,11 @@
 #include <cstdint>
 #include <memory>
 
-#include "backend.h"
 #include "buffer.h"
 #include "common/event_loop.h"
 #include "common/fd.h"
 #include "config.h"
+#include "pool.h"
 
 namespace rsp {
 
@@ -57,11 +62,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr std::chrono::seconds kLinger{5};
   static constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
 
-  // Watches the client and starts connecting to the backend; the loop's handlers keep the
-  // Connection alive from then on. `backend` must outlive it.
-  static void start(EventLoop& loop, Fd client, const Backend& backend, const Timeouts& timeouts);
+  // Watches the client and starts connecting to the pool's backend `backend`; the loop's
+  // handlers keep the Connection alive from then on. `pool` must outlive it.
+  static void start(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
+                    const Timeouts& timeouts);
 
-  Connection(EventLoop& loop, Fd client, const Backend& backend, const Timeouts& timeouts);
+  Connection(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
+             const Timeouts& timeouts);
   ~Connection();
 
  private:
@@ -113,7 +120,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void closePair(const char* why);
 
   EventLoop& loop_;
-  const Backend& backendAddress_;
+  BackendPool& pool_;
+  std::size_t backendIndex_;  // which of the pool's backends, held (acquire) until closed
+  std::size_t backendsTried_ = 1;
   const Timeouts timeouts_;
   Side client_;
   Side backend_;

@@ -1,9 +1,8 @@
-// part5-timeouts/main.cpp — part 5: the command line of rsp-part5.
+// part6-loadbalancer/main.cpp — part 6: the command line of rsp-part6.
 //
-//   rsp-part5 [--verbose] CONFIG.lua
+//   rsp-part6 [--verbose] CONFIG.lua
 //
-// Same as part3-lua/main.cpp except: the whole config goes to the Proxy, which now also takes
-// the timeouts (config.h).
+// Same as part5-timeouts/main.cpp except: the help text names the new settings.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -17,12 +16,13 @@
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 5: an epoll reverse proxy with timeouts, whose loop never blocks."};
+  CLI::App app{"rsp part 6: an epoll reverse proxy and load balancer, routing in Lua if asked."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
-                 "Lua file that sets listenPort, backendAddress and backendPort "
-                 "(and optionally connectTimeout and idleTimeout, in seconds)")
+                 "Lua file that sets listenPort and backends (or backendAddress and backendPort), "
+                 "and optionally balance, checkInterval, chooseBackend, connectTimeout and "
+                 "idleTimeout")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);

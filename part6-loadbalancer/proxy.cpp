@@ -1,6 +1,5 @@
-// part5-timeouts/proxy.cpp — part 5: the listening side of an event-driven proxy. See proxy.h.
-// Same as part4-slow-writes/proxy.cpp except: the backend is resolved once, here, and each
-// client goes straight to a Connection, which connects without blocking (connection.cpp).
+// part6-loadbalancer/proxy.cpp — part 6: the listening side of an event-driven proxy. See
+// proxy.h. Same as part5-timeouts/proxy.cpp except: the pool chooses each client's backend.
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -38,7 +37,7 @@ void setNoDelay(int fd) {
 
 Proxy::Proxy(EventLoop& loop, const Config& config)
     : loop_(loop),
-      backend_(resolveBackend(config.backendAddress, config.backendPort)),
+      pool_(loop, config),
       timeouts_(config.timeouts),
       listener_(listenOn(config.listenPort)) {
   setNonBlocking(listener_.fd.get());
@@ -50,10 +49,18 @@ Proxy::~Proxy() { loop_.remove(listener_.fd.get()); }
 void Proxy::handleAccept() {
   // Take every client that is waiting, not just one: all of them are ready now.
   for (;;) {
-    Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    Fd client(::accept4(listener_.fd.get(), reinterpret_cast<sockaddr*>(&address), &length,
+                        SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
+      const std::optional<std::size_t> backend = pool_.choose(address);
+      if (!backend) {  // every backend is down: let the client go at once
+        if (verbose()) log() << "client " << client.get() << ": no backend is up";
+        continue;
+      }
       setNoDelay(client.get());
-      Connection::start(loop_, std::move(client), backend_, timeouts_);
+      Connection::start(loop_, std::move(client), pool_, *backend, timeouts_);
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
       // client queued, and the loop will report it again.

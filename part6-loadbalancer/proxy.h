@@ -1,24 +1,24 @@
-// part5-timeouts/proxy.h — part 5: the listening side of an event-driven proxy.
+// part6-loadbalancer/proxy.h — part 6: the listening side of an event-driven proxy.
 //
-// Same as part2-epoll/proxy.h except: the proxy takes the whole Config, resolves the backend
-// once when it starts (a name that does not resolve is a start-up error), and hands each new
-// client to a Connection, which connects to the backend without blocking the loop.
+// Same as part5-timeouts/proxy.h except: the Proxy owns a pool of backends (pool.h) and asks
+// it, for each new client, which backend gets that client. When none is up, the client is
+// closed at once.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "backend.h"
 #include "common/event_loop.h"
 #include "common/fd.h"
 #include "common/net.h"
 #include "config.h"
+#include "pool.h"
 
 namespace rsp {
 
 class Proxy {
  public:
-  // Resolves the backend and starts listening at once (port 0: any free port); throws if it
+  // Resolves the backends and starts listening at once (port 0: any free port); throws if it
   // cannot do either.
   Proxy(EventLoop& loop, const Config& config);
   ~Proxy();
@@ -29,7 +29,7 @@ class Proxy {
   void handleAccept();
 
   EventLoop& loop_;
-  Backend backend_;
+  BackendPool pool_;
   Timeouts timeouts_;
   Listener listener_;
 };
