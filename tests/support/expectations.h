@@ -26,6 +26,7 @@ constexpr Expectations kTable[] = {
     /* part 4 slow writes  */     {true,       true,       true,       true},
     /* part 5 timeouts     */     {true,       true,       true,       true},
     /* part 6 balancing    */     {true,       true,       true,       true},
+    /* part 7 limits       */     {true,       true,       true,       true},
 };
 // clang-format on
 

@@ -1,0 +1,67 @@
+// part6-loadbalancer/config.h — part 6: the proxy's settings, read from a Lua file.
+//
+// Same as part5-timeouts/config.h except: several backends, how to balance over them, a
+// health-check interval, and an optional Lua function that chooses the backend itself.
+//
+//   listenPort = 8000
+//   backends = { "127.0.0.1:8001", "[::1]:8002", { address = "localhost", port = 8003 } }
+//   balance = "leastconn"          -- or "roundrobin" (the default)
+//   checkInterval = 2              -- seconds between checks of a down backend; 0: no checks
+//   function chooseBackend(client) -- optional: return the index (from 1) of a backend
+//     return client.port % #client.backends + 1
+//   end
+//
+// backendAddress and backendPort still set a single backend, so every earlier config file
+// works; a file sets either them or `backends`. connectTimeout and idleTimeout as in part 5.
+//
+// The file is trusted code, like nginx.conf: the operator writes it. So it gets every standard
+// library, and os.getenv("PORT") or a computed value are fine things to write in it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct lua_State;
+
+namespace rsp {
+
+struct Timeouts {
+  std::chrono::milliseconds connect{5000};
+  std::chrono::milliseconds idle{60000};
+};
+
+enum class Balance { kRoundRobin, kLeastConnections };
+
+struct BackendAddress {
+  std::string host;  // a name or an address, as written (without [] around IPv6)
+  std::uint16_t port;
+};
+
+struct Config {
+  std::uint16_t listenPort;  // 0: any free port
+  std::vector<BackendAddress> backends;
+  Balance balance = Balance::kRoundRobin;
+  std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
+  Timeouts timeouts;
+  // The config's Lua state, kept alive for the proxy's lifetime when the file defines
+  // chooseBackend (chooser.h); null otherwise.
+  std::shared_ptr<lua_State> lua;
+};
+
+// what() is the whole line to print, e.g.
+// "Error parsing config file: rsp.lua:3: unexpected symbol near '='".
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(const std::string& what)
+      : std::runtime_error("Error parsing config file: " + what) {}
+};
+
+// Runs the file and checks the settings; throws ConfigError naming the file (and for Lua
+// errors the line) and the setting that is wrong.
+Config loadConfig(const std::string& path);
+
+}  // namespace rsp

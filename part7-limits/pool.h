@@ -1,0 +1,78 @@
+// part6-loadbalancer/pool.h — part 6: the backends, which of them are up, and the choice.
+//
+// A load balancer decides, for every new client, which backend gets it:
+//  - roundrobin: each up backend in turn;
+//  - leastconn: the up backend with the fewest open pairs (ties in round-robin order);
+//  - chooseBackend(client), if the config defines it (chooser.h): the config decides, and a
+//    mistake in it falls back to the balance above.
+// Health, passive and active: a backend whose connect fails (refused, timed out) is marked
+// down, and clients are tried on the next backend that is up; every checkInterval each down
+// backend gets a TCP connect of its own, and one that accepts is marked up again. Each change
+// is one log line. With checkInterval = 0 nothing would ever bring a backend back, so none is
+// marked down: a failed connect just moves that client on, as HAProxy does without `check`.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "backend.h"
+#include "chooser.h"
+#include "common/event_loop.h"
+#include "config.h"
+
+namespace rsp {
+
+class BackendPool {
+ public:
+  // Resolves every backend now (throws "cannot resolve ..." if one does not resolve) and
+  // starts the periodic health check.
+  BackendPool(EventLoop& loop, const Config& config);
+  ~BackendPool();
+  BackendPool(const BackendPool&) = delete;
+  BackendPool& operator=(const BackendPool&) = delete;
+
+  std::size_t size() const { return members_.size(); }
+  const Backend& backend(std::size_t index) const { return members_[index].backend; }
+
+  // The backend for a new client; nullopt when none is up.
+  std::optional<std::size_t> choose(const sockaddr_storage& client);
+  // The first backend that is up after `index` (wrapping round; `index` itself last).
+  std::optional<std::size_t> nextUp(std::size_t index) const;
+
+  // A pair starts or stops using a backend (leastconn counts these).
+  void acquire(std::size_t index) { ++members_[index].connections; }
+  void release(std::size_t index) { --members_[index].connections; }
+  // Every address of the backend failed to connect, for `error` (an errno).
+  void connectFailed(std::size_t index, int error);
+
+ private:
+  struct Member {
+    BackendAddress address;  // as configured: what chooseBackend sees
+    Backend backend;         // resolved
+    bool up = true;
+    int connections = 0;
+    bool checking = false;         // a health check is under way
+    std::size_t checkAddress = 0;  // which of its addresses the next check tries
+  };
+
+  std::optional<std::size_t> byBalance();
+  std::optional<std::size_t> byLua(const sockaddr_storage& client);
+  void checkDownBackends();
+  void check(std::size_t index);
+  void markUp(std::size_t index);
+
+  EventLoop& loop_;
+  std::vector<Member> members_;
+  Balance balance_;
+  std::size_t cursor_ = 0;  // where round robin goes on from
+  std::chrono::milliseconds checkInterval_;
+  std::chrono::milliseconds checkTimeout_;
+  Timers::Id checkTimer_{};
+  std::optional<LuaChooser> chooser_;
+  std::vector<BackendView> views_;  // what chooseBackend is told; reused from call to call
+};
+
+}  // namespace rsp
