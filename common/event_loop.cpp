@@ -87,16 +87,22 @@ void EventLoop::runOnce(int timeoutMs) {
 }
 
 void EventLoop::stopOnSignals(std::initializer_list<int> signals) {
+  onSignals(signals, [this](int) { stop(); });
+}
+
+void EventLoop::onSignals(std::initializer_list<int> signals,
+                          std::function<void(int signal)> handler) {
   sigset_t set;
   sigemptyset(&set);
   for (int signal : signals) sigaddset(&set, signal);
   if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) throwErrno("sigprocmask");
   signals_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!signals_) throwErrno("signalfd");
-  add(signals_.get(), EPOLLIN, [this](std::uint32_t) {
+  add(signals_.get(), EPOLLIN, [this, handler = std::move(handler)](std::uint32_t) {
     signalfd_siginfo info;
-    [[maybe_unused]] ssize_t ignored = ::read(signals_.get(), &info, sizeof info);
-    stop();
+    if (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+      handler(static_cast<int>(info.ssi_signo));
+    }
   });
 }
 

@@ -55,6 +55,9 @@ class EventLoop {
   void stop() { stopping_ = true; }
   // Makes these signals (e.g. SIGINT, SIGTERM) call stop() instead of killing the process.
   void stopOnSignals(std::initializer_list<int> signals);
+  // Calls `handler` with the signal's number instead (part 7: SIGTERM drains, SIGHUP reloads).
+  // Once per loop, like stopOnSignals().
+  void onSignals(std::initializer_list<int> signals, std::function<void(int signal)> handler);
 
   // True while a handler runs: the time when nothing may be destroyed.
   bool inCallback() const { return dispatching_; }

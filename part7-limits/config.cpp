@@ -1,6 +1,5 @@
-// part6-loadbalancer/config.cpp — part 6: the proxy's settings, read from a Lua file. See
-// config.h. Same as part5-timeouts/config.cpp except: the backends list, balance,
-// checkInterval and chooseBackend; the Lua state is kept when chooseBackend is defined.
+// part7-limits/config.cpp — part 7: the proxy's settings, read from a Lua file. See config.h.
+// Same as part6-loadbalancer/config.cpp except: maxConnections and shutdownTimeout.
 //
 // Lua reports an error by longjmp-ing back to the nearest protected call, right over whatever
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
@@ -19,9 +18,10 @@ namespace rsp {
 namespace {
 
 // The globals read from the file, at these stack positions once runConfig() has returned.
-constexpr const char* kSettings[] = {"listenPort",     "backendAddress", "backendPort",
-                                     "connectTimeout", "idleTimeout",    "balance",
-                                     "checkInterval",  "chooseBackend",  "backends"};
+constexpr const char* kSettings[] = {"listenPort",      "backendAddress", "backendPort",
+                                     "connectTimeout",  "idleTimeout",    "balance",
+                                     "checkInterval",   "chooseBackend",  "maxConnections",
+                                     "shutdownTimeout", "backends"};
 enum Position {
   kListenPort = 1,
   kBackendAddress,
@@ -31,6 +31,8 @@ enum Position {
   kBalance,
   kCheckInterval,
   kChooseBackend,
+  kMaxConnections,
+  kShutdownTimeout,
   kBackends,
   kFirstEntry  // then 3 values per backends entry
 };
@@ -130,6 +132,18 @@ std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* nam
   return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
+int readMaxConnections(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kMaxConnections)) return 0;
+  const bool integer =
+      lua_type(lua, kMaxConnections) == LUA_TNUMBER && lua_isinteger(lua, kMaxConnections);
+  const lua_Integer count = integer ? lua_tointeger(lua, kMaxConnections) : 0;
+  if (count < 1 || count > 1000000000) {
+    throw ConfigError(path + ": maxConnections must be a whole number, 1 or more, not " +
+                      describe(lua, kMaxConnections));
+  }
+  return static_cast<int>(count);
+}
+
 Balance readBalance(lua_State* lua, const std::string& path) {
   if (lua_isnil(lua, kBalance)) return Balance::kRoundRobin;
   const std::string name =
@@ -215,6 +229,9 @@ Config loadConfig(const std::string& path) {
   config.timeouts.connect =
       readSeconds(lua, kConnectTimeout, "connectTimeout", Timeouts{}.connect, path);
   config.timeouts.idle = readSeconds(lua, kIdleTimeout, "idleTimeout", Timeouts{}.idle, path);
+  config.maxConnections = readMaxConnections(lua, path);
+  config.shutdownTimeout =
+      readSeconds(lua, kShutdownTimeout, "shutdownTimeout", Config{}.shutdownTimeout, path, true);
   const int chooser = lua_type(lua, kChooseBackend);
   if (chooser != LUA_TNIL && chooser != LUA_TFUNCTION) {
     throw ConfigError(path + ": chooseBackend must be a function, not " +

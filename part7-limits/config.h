@@ -1,7 +1,13 @@
-// part6-loadbalancer/config.h — part 6: the proxy's settings, read from a Lua file.
+// part7-limits/config.h — part 7: the proxy's settings, read from a Lua file.
 //
-// Same as part5-timeouts/config.h except: several backends, how to balance over them, a
-// health-check interval, and an optional Lua function that chooses the backend itself.
+// Same as part6-loadbalancer/config.h except: two more optional settings, and the file can be
+// read again while the proxy runs (SIGHUP, see proxy.h).
+//
+//   maxConnections = 10000         -- pairs open at once; by default what the descriptors allow
+//   shutdownTimeout = 30           -- seconds open pairs get to finish on SIGTERM or SIGINT
+//
+// From part 6: several backends, how to balance over them, a health-check interval, and an
+// optional Lua function that chooses the backend itself.
 //
 //   listenPort = 8000
 //   backends = { "127.0.0.1:8001", "[::1]:8002", { address = "localhost", port = 8003 } }
@@ -47,6 +53,8 @@ struct Config {
   Balance balance = Balance::kRoundRobin;
   std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
   Timeouts timeouts;
+  int maxConnections = 0;  // 0: as many as the descriptor limit allows (descriptor_limit.h)
+  std::chrono::milliseconds shutdownTimeout{30000};
   // The config's Lua state, kept alive for the proxy's lifetime when the file defines
   // chooseBackend (chooser.h); null otherwise.
   std::shared_ptr<lua_State> lua;

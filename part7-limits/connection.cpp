@@ -1,4 +1,4 @@
-// part6-loadbalancer/connection.cpp — part 6: one client, relayed to one of several backends.
+// part7-limits/connection.cpp — part 7: one client, relayed to one of several backends.
 // See connection.h.
 #include "connection.h"
 
@@ -9,26 +9,31 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "descriptor_limit.h"
 
 namespace rsp {
 
-void Connection::start(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
-                       const Timeouts& timeouts) {
-  auto connection = std::make_shared<Connection>(loop, std::move(client), pool, backend, timeouts);
+void Connection::start(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
+                       std::size_t backend, const Timeouts& timeouts,
+                       std::function<void()> onClosed) {
+  auto connection = std::make_shared<Connection>(loop, std::move(client), std::move(pool), backend,
+                                                 timeouts, std::move(onClosed));
   connection->watch(connection->client_);
   connection->connectNext();
   connection->settle();
 }
 
-Connection::Connection(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
-                       const Timeouts& timeouts)
+Connection::Connection(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
+                       std::size_t backend, const Timeouts& timeouts,
+                       std::function<void()> onClosed)
     : loop_(loop),
-      pool_(pool),
+      pool_(std::move(pool)),
       backendIndex_(backend),
       timeouts_(timeouts),
+      onClosed_(std::move(onClosed)),
       client_{std::move(client), "client"},
       backend_{Fd(), "backend"} {
-  pool_.acquire(backendIndex_);
+  pool_->acquire(backendIndex_);
 }
 
 Connection::~Connection() {
@@ -49,12 +54,14 @@ void Connection::watch(Side& side) {
 // once each backend has had its turn.
 void Connection::connectNext() {
   for (;;) {
-    const Backend& backend = pool_.backend(backendIndex_);
+    const Backend& backend = pool_->backend(backendIndex_);
     while (nextAddress_ < backend.addresses.size()) {
       bool inProgress = false;
       Fd fd = startConnect(backend.addresses[nextAddress_++], inProgress);
       if (!fd) {
         connectError_ = errno;
+        // Out of descriptors is the proxy's trouble, not the backend's: do not mark it down.
+        if (isOutOfDescriptors(errno)) return closePair("no descriptor for the backend");
         continue;
       }
       if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket
@@ -63,11 +70,12 @@ void Connection::connectNext() {
       if (!inProgress) return startRelaying();  // connected at once
       return armTimer(loop_.now() + timeouts_.connect);
     }
-    pool_.connectFailed(backendIndex_, connectError_);
-    const auto next = backendsTried_++ < pool_.size() ? pool_.nextUp(backendIndex_) : std::nullopt;
+    pool_->connectFailed(backendIndex_, connectError_);
+    const auto next =
+        backendsTried_++ < pool_->size() ? pool_->nextUp(backendIndex_) : std::nullopt;
     if (!next) return closePair("no backend would take it");
-    pool_.release(backendIndex_);
-    pool_.acquire(*next);
+    pool_->release(backendIndex_);
+    pool_->acquire(*next);
     backendIndex_ = *next;
     nextAddress_ = 0;
   }
@@ -91,7 +99,8 @@ void Connection::startRelaying() {
 // A pair has one deadline at a time; a new one replaces the old.
 void Connection::armTimer(Timers::Clock::time_point deadline) {
   loop_.timers().cancel(timer_);
-  timer_ = loop_.timers().add(deadline, [this] { handleTimer(); });  // cancelled by closePair()
+  // Cancelled by closePair(), so `this` is alive whenever it runs.
+  timer_ = loop_.timers().add(deadline, [this] { guarded([this] { handleTimer(); }); });
 }
 
 void Connection::handleTimer() {
@@ -126,7 +135,23 @@ bool Connection::wantsToRead(const Flow& flow) const {
   return flow.state == Flow::State::kOpen && !flow.paused;
 }
 
+// An exception from inside a handler (bad_alloc; ENOMEM from epoll_ctl) ends this pair only:
+// every way into the Connection from the loop (socket events, its timer) goes through here.
+template <typename Work>
+void Connection::guarded(Work work) {
+  try {
+    work();
+  } catch (const std::exception& error) {
+    log() << "client " << client_.fd.get() << ": " << error.what() << "; closing its connection";
+    closePair("failed");
+  }
+}
+
 void Connection::handleEvent(Side& side, std::uint32_t events) {
+  guarded([&] { relay(side, events); });
+}
+
+void Connection::relay(Side& side, std::uint32_t events) {
   lastActive_ = loop_.now();
   if (phase_ == Phase::kConnecting && &side == &backend_) {
     finishConnect();
@@ -252,9 +277,10 @@ void Connection::closePair(const char* why) {
   phase_ = Phase::kClosed;
   if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
   loop_.timers().cancel(timer_);
-  pool_.release(backendIndex_);
+  pool_->release(backendIndex_);
   loop_.remove(client_.fd.get());
   if (backend_.fd) loop_.remove(backend_.fd.get());
+  onClosed_();
 }
 
 }  // namespace rsp

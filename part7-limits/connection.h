@@ -1,9 +1,14 @@
-// part6-loadbalancer/connection.h — part 6: one client, relayed to one of several backends.
+// part7-limits/connection.h — part 7: one client, relayed to one of several backends.
 //
-// Same as part5-timeouts/connection.h except: the backend comes from a BackendPool (pool.h).
-// The Proxy chooses it; when none of its addresses accepts, the pool hears of it (and may mark
-// it down) and the client is tried on the next backend that is up, so a dead backend costs
-// the client nothing while another is up.
+// Same as part6-loadbalancer/connection.h except: the pair shares ownership of its pool, so
+// that after a reload (SIGHUP) it keeps its backend while new clients use the new pool; it
+// tells the Proxy when it closes (maxConnections, graceful shutdown); an exception escaping a
+// handler closes this pair only; and running out of descriptors is not the backend's fault.
+//
+// From part 6: the backend comes from a BackendPool (pool.h). The Proxy chooses it; when none
+// of its addresses accepts, the pool hears of it (and may mark it down) and the client is
+// tried on the next backend that is up, so a dead backend costs the client nothing while
+// another is up.
 //
 // From part 5: the Connection connects to the backend itself, without blocking, and keeps
 // time. Its phase is one enum:
@@ -40,6 +45,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 
 #include "buffer.h"
@@ -63,12 +70,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
 
   // Watches the client and starts connecting to the pool's backend `backend`; the loop's
-  // handlers keep the Connection alive from then on. `pool` must outlive it.
-  static void start(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
-                    const Timeouts& timeouts);
+  // handlers keep the Connection alive from then on. `onClosed` runs once, when it closes.
+  static void start(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
+                    std::size_t backend, const Timeouts& timeouts, std::function<void()> onClosed);
 
-  Connection(EventLoop& loop, Fd client, BackendPool& pool, std::size_t backend,
-             const Timeouts& timeouts);
+  Connection(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool, std::size_t backend,
+             const Timeouts& timeouts, std::function<void()> onClosed);
   ~Connection();
 
  private:
@@ -110,6 +117,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void armTimer(Timers::Clock::time_point deadline);
   void handleTimer();
   void handleEvent(Side& side, std::uint32_t events);
+  void relay(Side& side, std::uint32_t events);
+  template <typename Work>
+  void guarded(Work work);
   void handleRead(Flow& flow);
   void handleWrite(Flow& flow);
   void forward(Flow& flow, const char* data, std::size_t size);
@@ -120,10 +130,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void closePair(const char* why);
 
   EventLoop& loop_;
-  BackendPool& pool_;
+  const std::shared_ptr<BackendPool> pool_;  // the config's pool when this client came
   std::size_t backendIndex_;  // which of the pool's backends, held (acquire) until closed
   std::size_t backendsTried_ = 1;
   const Timeouts timeouts_;
+  const std::function<void()> onClosed_;
   Side client_;
   Side backend_;
   Flow toBackend_{client_, backend_};

@@ -1,8 +1,9 @@
-// part6-loadbalancer/main.cpp — part 6: the command line of rsp-part6.
+// part7-limits/main.cpp — part 7: the command line of rsp-part7.
 //
-//   rsp-part6 [--verbose] CONFIG.lua
+//   rsp-part7 [--verbose] CONFIG.lua
 //
-// Same as part5-timeouts/main.cpp except: the help text names the new settings.
+// Same as part6-loadbalancer/main.cpp except: the signals. SIGTERM and SIGINT shut down
+// gracefully (a second one at once), SIGHUP reloads the config file (proxy.h).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -16,13 +17,15 @@
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 6: an epoll reverse proxy and load balancer, routing in Lua if asked."};
+  CLI::App app{
+      "rsp part 7: an epoll reverse proxy and load balancer, with limits, graceful "
+      "shutdown (SIGTERM) and reload (SIGHUP)."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
                  "Lua file that sets listenPort and backends (or backendAddress and backendPort), "
-                 "and optionally balance, checkInterval, chooseBackend, connectTimeout and "
-                 "idleTimeout")
+                 "and optionally balance, checkInterval, chooseBackend, connectTimeout, "
+                 "idleTimeout, maxConnections and shutdownTimeout")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);
@@ -31,8 +34,11 @@ int main(int argc, char** argv) {
     rsp::setVerbose(verbose);
     const rsp::Config config = rsp::loadConfig(configPath);
     rsp::EventLoop loop;
-    rsp::Proxy proxy(loop, config);
-    loop.stopOnSignals({SIGINT, SIGTERM});
+    rsp::Proxy proxy(loop, config, configPath);
+    loop.onSignals({SIGINT, SIGTERM, SIGHUP}, [&proxy](int signal) {
+      if (signal == SIGHUP) return proxy.reload();
+      proxy.shutDown();
+    });
     rsp::announceListening(proxy.port());
     loop.run();
   } catch (const std::exception& error) {

@@ -1,4 +1,4 @@
-// part6-loadbalancer/pool.cpp — part 6: the backends, which of them are up, and the choice.
+// part7-limits/pool.cpp — part 7: the backends, which of them are up, and the choice.
 // See pool.h.
 #include "pool.h"
 
@@ -28,6 +28,12 @@ std::pair<std::string, int> describeClient(const sockaddr_storage& client) {
 
 }  // namespace
 
+std::shared_ptr<BackendPool> BackendPool::create(EventLoop& loop, const Config& config) {
+  std::shared_ptr<BackendPool> pool(new BackendPool(loop, config));
+  if (pool->checkInterval_.count() > 0) pool->scheduleCheck();
+  return pool;
+}
+
 BackendPool::BackendPool(EventLoop& loop, const Config& config)
     : loop_(loop),
       balance_(config.balance),
@@ -37,12 +43,17 @@ BackendPool::BackendPool(EventLoop& loop, const Config& config)
     members_.push_back({address, resolveBackend(address.host, address.port)});
   }
   if (config.lua) chooser_.emplace(config.lua);
-  if (checkInterval_.count() > 0) {
-    checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [this] { checkDownBackends(); });
-  }
 }
 
-BackendPool::~BackendPool() { loop_.timers().cancel(checkTimer_); }
+void BackendPool::retire() { loop_.timers().cancel(checkTimer_); }
+
+// The timer and the checks hold the pool weakly: a retired pool goes with its last pair, even
+// while a check is under way, and what comes after it finds nobody to tell.
+void BackendPool::scheduleCheck() {
+  checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [pool = weak_from_this()] {
+    if (const auto alive = pool.lock()) alive->checkDownBackends();
+  });
+}
 
 std::optional<std::size_t> BackendPool::choose(const sockaddr_storage& client) {
   if (chooser_) {
@@ -107,7 +118,7 @@ void BackendPool::checkDownBackends() {
   for (std::size_t index = 0; index < members_.size(); ++index) {
     if (!members_[index].up && !members_[index].checking) check(index);
   }
-  checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [this] { checkDownBackends(); });
+  scheduleCheck();
 }
 
 // A health check is a TCP connect, without blocking, to one of the backend's addresses (the
@@ -122,18 +133,21 @@ void BackendPool::check(std::size_t index) {
   if (!inProgress) return markUp(index);
   member.checking = true;
   const int socket = fd.get();
-  const auto done = [this, index, socket](bool accepted) {
-    members_[index].checking = false;
-    if (accepted) markUp(index);
-    loop_.remove(socket);  // the handler, and with it the socket, go after this batch
+  const auto timeout = std::make_shared<Timers::Id>();
+  const auto done = [&loop = loop_, pool = weak_from_this(), index, socket, timeout](bool up) {
+    loop.timers().cancel(*timeout);
+    loop.remove(socket);  // the handler, and with it the socket, go after this batch
+    if (const auto alive = pool.lock()) alive->checked(index, up);
   };
-  const Timers::Id timeout =
-      loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
-  loop_.add(socket, EPOLLOUT,
-            [this, done, timeout, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
-              loop_.timers().cancel(timeout);
-              done(connectResult(owned->get()) == 0);
-            });
+  *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
+  loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
+    done(connectResult(owned->get()) == 0);
+  });
+}
+
+void BackendPool::checked(std::size_t index, bool up) {
+  members_[index].checking = false;
+  if (up) markUp(index);
 }
 
 }  // namespace rsp

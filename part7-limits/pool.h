@@ -1,4 +1,8 @@
-// part6-loadbalancer/pool.h — part 6: the backends, which of them are up, and the choice.
+// part7-limits/pool.h — part 7: the backends, which of them are up, and the choice.
+//
+// Same as part6-loadbalancer/pool.h except: a reload makes a new pool while pairs in flight
+// still hold the old one, so a pool is shared (create() makes it), can be retired (no more
+// checks), and may be destroyed while a health check is under way.
 //
 // A load balancer decides, for every new client, which backend gets it:
 //  - roundrobin: each up backend in turn;
@@ -15,6 +19,7 @@
 #include <sys/socket.h>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -25,14 +30,15 @@
 
 namespace rsp {
 
-class BackendPool {
+class BackendPool : public std::enable_shared_from_this<BackendPool> {
  public:
   // Resolves every backend now (throws "cannot resolve ..." if one does not resolve) and
   // starts the periodic health check.
-  BackendPool(EventLoop& loop, const Config& config);
-  ~BackendPool();
+  static std::shared_ptr<BackendPool> create(EventLoop& loop, const Config& config);
   BackendPool(const BackendPool&) = delete;
   BackendPool& operator=(const BackendPool&) = delete;
+  // No more health checks: a newer config has replaced this pool; its pairs may go on.
+  void retire();
 
   std::size_t size() const { return members_.size(); }
   const Backend& backend(std::size_t index) const { return members_[index].backend; }
@@ -58,10 +64,13 @@ class BackendPool {
     std::size_t checkAddress = 0;  // which of its addresses the next check tries
   };
 
+  BackendPool(EventLoop& loop, const Config& config);
   std::optional<std::size_t> byBalance();
   std::optional<std::size_t> byLua(const sockaddr_storage& client);
   void checkDownBackends();
+  void scheduleCheck();
   void check(std::size_t index);
+  void checked(std::size_t index, bool up);
   void markUp(std::size_t index);
 
   EventLoop& loop_;

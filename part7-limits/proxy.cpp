@@ -1,5 +1,6 @@
-// part6-loadbalancer/proxy.cpp — part 6: the listening side of an event-driven proxy. See
-// proxy.h. Same as part5-timeouts/proxy.cpp except: the pool chooses each client's backend.
+// part7-limits/proxy.cpp — part 7: the listening side, and its limits. See proxy.h.
+// Same as part6-loadbalancer/proxy.cpp except: maxConnections, running out of descriptors,
+// and a bounded number of accepts per wake-up.
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -8,12 +9,14 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 #include <exception>
 #include <string>
 
 #include "common/error.h"
 #include "common/log.h"
 #include "connection.h"
+#include "descriptor_limit.h"
 
 namespace rsp {
 namespace {
@@ -35,39 +38,106 @@ void setNoDelay(int fd) {
 
 }  // namespace
 
-Proxy::Proxy(EventLoop& loop, const Config& config)
+Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
     : loop_(loop),
-      pool_(loop, config),
-      timeouts_(config.timeouts),
+      configPath_(std::move(configPath)),
+      descriptorLimit_(raiseDescriptorLimit()),
+      pool_(BackendPool::create(loop, config)),
       listener_(listenOn(config.listenPort)) {
+  apply(config);
   setNonBlocking(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
+  log() << "descriptor limit " << descriptorLimit_ << ", maxConnections " << maxConnections_;
 }
 
-Proxy::~Proxy() { loop_.remove(listener_.fd.get()); }
+Proxy::~Proxy() {
+  loop_.timers().cancel(backOffTimer_);
+  loop_.timers().cancel(shutdownTimer_);
+  if (listener_.fd) loop_.remove(listener_.fd.get());
+}
+
+// The settings a reload may change, for the clients that come after it.
+void Proxy::apply(const Config& config) {
+  timeouts_ = config.timeouts;
+  maxConnections_ =
+      config.maxConnections > 0 ? config.maxConnections : maxConnectionsFor(descriptorLimit_);
+  shutdownTimeout_ = config.shutdownTimeout;
+}
 
 void Proxy::handleAccept() {
-  // Take every client that is waiting, not just one: all of them are ready now.
-  for (;;) {
+  // Take the clients that are waiting, but at most kAcceptsPerWakeup: the rest stay in the
+  // backlog, and the level-triggered listener reports them again after this batch.
+  for (int taken = 0; taken < kAcceptsPerWakeup && open_ < maxConnections_; ++taken) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     Fd client(::accept4(listener_.fd.get(), reinterpret_cast<sockaddr*>(&address), &length,
                         SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
-      const std::optional<std::size_t> backend = pool_.choose(address);
-      if (!backend) {  // every backend is down: let the client go at once
-        if (verbose()) log() << "client " << client.get() << ": no backend is up";
-        continue;
-      }
-      setNoDelay(client.get());
-      Connection::start(loop_, std::move(client), pool_, *backend, timeouts_);
+      accepted(std::move(client), address);
+    } else if (isOutOfDescriptors(errno)) {
+      return outOfDescriptors(errno);
     } else if (errno != EINTR) {
-      // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
-      // client queued, and the loop will report it again.
+      // EAGAIN: nobody else is waiting. Anything else is that client's trouble (ECONNABORTED:
+      // it left before we took it); the next wake-up goes on.
       if (errno != EAGAIN) log() << SystemError("accept failed", errno).what();
-      return;
+      break;
     }
   }
+  watchListener();  // at maxConnections, stop listening until a pair closes
+}
+
+void Proxy::accepted(Fd client, const sockaddr_storage& address) {
+  shortOfDescriptors_ = false;  // a descriptor was free: the episode, if any, is over
+  const std::optional<std::size_t> backend = pool_->choose(address);
+  if (!backend) {  // every backend is down: let the client go at once
+    if (verbose()) log() << "client " << client.get() << ": no backend is up";
+    return;
+  }
+  setNoDelay(client.get());
+  try {
+    Connection::start(loop_, std::move(client), pool_, *backend, timeouts_,
+                      [this] { pairClosed(); });
+    ++open_;
+  } catch (const std::exception& error) {  // e.g. ENOMEM from epoll_ctl: this client only
+    log() << "cannot take a client: " << error.what();
+  }
+}
+
+// EMFILE and its kind: the client stays in the backlog. Accepting again at once would fail
+// again, in a busy loop, so stop watching the listener until a pair closes (freeing two
+// descriptors) or the back-off ends. One log line for the whole episode.
+void Proxy::outOfDescriptors(int error) {
+  if (!shortOfDescriptors_) {
+    log() << "out of file descriptors (" << std::strerror(error) << ", limit " << descriptorLimit_
+          << ", " << open_ << " connections open): pausing accepts";
+  }
+  shortOfDescriptors_ = true;
+  pausedForDescriptors_ = true;
+  loop_.timers().cancel(backOffTimer_);
+  backOffTimer_ = loop_.timers().add(loop_.now() + kBackOff, [this] { resumeAccepting(); });
+  watchListener();
+}
+
+void Proxy::pairClosed() {
+  --open_;
+  if (shuttingDown_ && open_ == 0) return finishShutdown();
+  resumeAccepting();
+}
+
+// A pair closed, or the back-off ended: try again. If descriptors are still short, the next
+// accept pauses again, without another log line.
+void Proxy::resumeAccepting() {
+  pausedForDescriptors_ = false;
+  loop_.timers().cancel(backOffTimer_);
+  watchListener();
+}
+
+// Watches the listener while the proxy may take a client: below maxConnections, not paused for
+// descriptors, not shutting down (then there is no listener). No system call if unchanged.
+void Proxy::watchListener() {
+  if (!listener_.fd) return;
+  const bool open = !pausedForDescriptors_ && open_ < maxConnections_;
+  loop_.modify(listener_.fd.get(), open ? EPOLLIN : 0u);
 }
 
 }  // namespace rsp

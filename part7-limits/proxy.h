@@ -1,11 +1,19 @@
-// part6-loadbalancer/proxy.h — part 6: the listening side of an event-driven proxy.
+// part7-limits/proxy.h — part 7: the listening side, under pressure and under an operator.
 //
-// Same as part5-timeouts/proxy.h except: the Proxy owns a pool of backends (pool.h) and asks
-// it, for each new client, which backend gets that client. When none is up, the client is
-// closed at once.
+// Same as part6-loadbalancer/proxy.h except:
+//  - Limits (proxy.cpp). The soft descriptor limit is raised to the hard one at start-up;
+//    at maxConnections open pairs the listener is not watched, so new clients wait in the
+//    kernel's backlog until a pair closes; out of descriptors (EMFILE, ENFILE, ...), accepting
+//    pauses, with one log line, until a pair closes or a short back-off ends; and one wake-up
+//    accepts at most kAcceptsPerWakeup clients, so a burst cannot starve pairs in flight.
+//  - Operating it (lifecycle.cpp). shutDown() (SIGTERM, SIGINT) stops listening and lets
+//    open pairs finish for up to shutdownTimeout; reload() (SIGHUP) reads the config file
+//    again, for new clients only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "common/event_loop.h"
@@ -18,20 +26,50 @@ namespace rsp {
 
 class Proxy {
  public:
+  static constexpr int kAcceptsPerWakeup = 64;               // HAProxy's tune.maxaccept
+  static constexpr std::chrono::milliseconds kBackOff{250};  // out of descriptors: wait this
+
   // Resolves the backends and starts listening at once (port 0: any free port); throws if it
-  // cannot do either.
-  Proxy(EventLoop& loop, const Config& config);
+  // cannot do either. `configPath` is read again by reload().
+  Proxy(EventLoop& loop, const Config& config, std::string configPath);
   ~Proxy();
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
 
   std::uint16_t port() const { return listener_.port; }
 
+  // Stops accepting and waits for open pairs, up to shutdownTimeout; then stops the loop.
+  // A second call stops the loop at once.
+  void shutDown();
+  // Reads the config file again. New clients get its backends, balance, chooseBackend,
+  // timeouts and limits; pairs in flight keep theirs. A file that fails to load changes nothing.
+  void reload();
+
  private:
+  void apply(const Config& config);
   void handleAccept();
+  void accepted(Fd client, const sockaddr_storage& address);
+  void outOfDescriptors(int error);
+  void pairClosed();
+  void resumeAccepting();
+  void watchListener();
+  void finishShutdown();
 
   EventLoop& loop_;
-  BackendPool pool_;
+  const std::string configPath_;
+  const int descriptorLimit_;
+  std::shared_ptr<BackendPool> pool_;  // pairs in flight may still hold an older one
   Timeouts timeouts_;
+  int maxConnections_ = 1;
+  std::chrono::milliseconds shutdownTimeout_{0};
   Listener listener_;
+  int open_ = 0;                       // pairs open now
+  bool pausedForDescriptors_ = false;  // not accepting until a pair closes or...
+  Timers::Id backOffTimer_{};          // ...this fires
+  bool shortOfDescriptors_ = false;    // the episode, logged once, until an accept succeeds
+  bool shuttingDown_ = false;
+  int openAtShutdown_ = 0;
+  Timers::Id shutdownTimer_{};
 };
 
 }  // namespace rsp
