@@ -22,6 +22,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kPollMs = 50;  // how often a waiting thread looks at the stop flag
 constexpr auto kIdleLimit = std::chrono::seconds(30);  // a peer silent this long is dropped
+constexpr int kMaxJammers = 8;  // the queue of a backlog of 1 is full after two or three
 
 struct Request {
   std::string method, path;
@@ -149,6 +150,17 @@ void serve(Fd connection, const std::atomic<bool>& stopping) {
   }
 }
 
+// A non-blocking connect to 127.0.0.1:port; true if it completed within 300 ms.
+bool connectsSoon(const Fd& fd, std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return true;
+  return errno == EINPROGRESS &&
+         waitFor(fd.get(), POLLOUT, GiveUp{Clock::now() + std::chrono::milliseconds(300)});
+}
+
 }  // namespace
 
 Fd listenOnLoopback(std::uint16_t port, std::uint16_t* bound) {
@@ -185,12 +197,44 @@ void TestBackend::stop() {
   listener_.reset();
 }
 
+bool TestBackend::jam() {
+  {
+    std::lock_guard lock(jamMutex_);
+    jammed_ = true;
+  }
+  // listen() on a listening socket only changes its backlog: the smallest queue fills soonest.
+  ::listen(listener_.get(), 1);
+  while (jammers_.size() < kMaxJammers) {
+    Fd jammer(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    const bool connected = connectsSoon(jammer, port_);
+    jammers_.push_back(std::move(jammer));
+    if (!connected) return true;  // its SYN was dropped: the queue is full
+  }
+  return false;
+}
+
+void TestBackend::unjam() {
+  jammers_.clear();  // what they left in the queue now reads as EOF, and is dropped when served
+  ::listen(listener_.get(), SOMAXCONN);
+  std::lock_guard lock(jamMutex_);
+  jammed_ = false;
+}
+
+Fd TestBackend::acceptUnlessJammed() {
+  {
+    std::lock_guard lock(jamMutex_);
+    if (!jammed_) return Fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));  // the queue stays full
+  return Fd();
+}
+
 void TestBackend::acceptLoop() {
   while (!stopping_) {
     reapFinishedWorkers();
     pollfd p{listener_.get(), POLLIN, 0};
     if (::poll(&p, 1, kPollMs) <= 0) continue;
-    Fd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    Fd connection = acceptUnlessJammed();
     if (!connection) continue;
     ++accepted_;
     auto worker = std::make_unique<Worker>();

@@ -7,6 +7,8 @@
 //
 // Every connection gets its own thread and is closed after one response (HTTP/1.0), so a
 // proxy in front of it sees exactly one request and one reply per connection.
+//
+// jam() makes it a backend that neither accepts nor refuses: see there.
 #pragma once
 
 #include <atomic>
@@ -15,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/fd.h"
 
@@ -34,6 +37,15 @@ class TestBackend {
   // Stops accepting, ends every connection's thread and closes the listening socket.
   void stop();
 
+  // Stops accepting and fills the accept queue with connections nobody accepts. The kernel then
+  // drops every new SYN, so a connect to this backend neither succeeds nor fails: the client
+  // sends its SYN again after 1 s, 3 s, 7 s ... and gives up after about two minutes. The
+  // connections already accepted go on. False if the queue would not fill.
+  bool jam();
+  // Closes the connections that filled the queue and accepts again: a connect still waiting
+  // gets through at its next SYN.
+  void unjam();
+
  private:
   struct Worker {
     std::thread thread;
@@ -41,12 +53,16 @@ class TestBackend {
   };
 
   void acceptLoop();
+  Fd acceptUnlessJammed();
   void reapFinishedWorkers();
 
   std::uint16_t port_ = 0;  // before listener_: the listener's initialiser sets it
   Fd listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> accepted_{0};
+  std::mutex jamMutex_;  // held from the check of jammed_ to the end of accept()
+  bool jammed_ = false;
+  std::vector<Fd> jammers_;  // our own connections, stuck in the accept queue
   std::mutex workersMutex_;
   std::list<std::unique_ptr<Worker>> workers_;
   std::thread acceptor_;

@@ -188,4 +188,23 @@ void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_
   }
 }
 
+Fd connectClient(std::uint16_t port) {
+  std::string error;
+  return connectLoopback(port, false, 0, error);
+}
+
+Ending readUntilClosed(int fd, milliseconds deadline) {
+  Ending ending;
+  const GiveUp giveUp{Clock::now() + deadline};
+  char chunk[16384];
+  while (!ending.closed && waitFor(fd, POLLIN, giveUp)) {
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    ending.closed = n <= 0;  // EOF, or an error such as a reset
+    if (n > 0 && ending.received.size() < 65536)
+      ending.received.append(chunk, static_cast<std::size_t>(n));
+  }
+  return ending;
+}
+
 }  // namespace rsp::test

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fd.h"
 #include "pattern.h"
 
 namespace rsp::test {
@@ -57,5 +58,17 @@ std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path
 // `reset`, abortively (SO_LINGER 0, so the proxy sees ECONNRESET); otherwise with a plain close.
 void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_t readBytes,
                        bool reset);
+
+// For a test that plays the client by hand: a connected socket to 127.0.0.1:port, or an
+// invalid Fd if the connect failed (on loopback: refused).
+Fd connectClient(std::uint16_t port);
+
+struct Ending {
+  bool closed = false;   // the peer closed the connection (EOF or a reset) before the deadline
+  std::string received;  // what arrived before that (the first 64 KiB)
+};
+
+// Reads whatever arrives on `fd` until the peer closes it, for up to `deadline`.
+Ending readUntilClosed(int fd, milliseconds deadline);
 
 }  // namespace rsp::test
