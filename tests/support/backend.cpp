@@ -24,6 +24,14 @@ constexpr int kPollMs = 50;  // how often a waiting thread looks at the stop fla
 constexpr auto kIdleLimit = std::chrono::seconds(30);  // a peer silent this long is dropped
 constexpr int kMaxJammers = 8;  // the queue of a backlog of 1 is full after two or three
 
+// One connection being served: its socket, the backend's name (sent as X-Backend if not empty),
+// and the flag that tells every wait to give up.
+struct Session {
+  int fd;
+  const std::string& name;
+  const std::atomic<bool>& stopping;
+};
+
 struct Request {
   std::string method, path;
   std::uint64_t contentLength = 0;
@@ -34,13 +42,13 @@ struct Request {
 // How long a connection's thread waits for a silent peer: until kIdleLimit, or until stop().
 GiveUp idle(const std::atomic<bool>& stopping) { return {Clock::now() + kIdleLimit, &stopping}; }
 
-bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
+bool readRequest(const Session& session, Request& request) {
   std::string head;
   std::size_t end;
   while ((end = head.find("\r\n\r\n")) == std::string::npos) {
-    if (head.size() > 65536 || !waitFor(fd, POLLIN, idle(stopping))) return false;
+    if (head.size() > 65536 || !waitFor(session.fd, POLLIN, idle(session.stopping))) return false;
     char chunk[4096];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    const ssize_t n = ::recv(session.fd, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return false;
     head.append(chunk, static_cast<std::size_t>(n));
@@ -61,43 +69,41 @@ bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
   return true;
 }
 
-bool sendHead(int fd, std::uint64_t length, const std::atomic<bool>& stopping,
-              const char* status = "200 OK") {
-  const std::string head =
-      std::string("HTTP/1.0 ") + status +
-      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
-      "\r\nConnection: close\r\n\r\n";
-  return sendAll(fd, head.data(), head.size(), idle(stopping));
+bool sendHead(const Session& session, std::uint64_t length, const char* status = "200 OK") {
+  std::string head = std::string("HTTP/1.0 ") + status +
+                     "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
+                     "\r\nConnection: close\r\n";
+  if (!session.name.empty()) head += "X-Backend: " + session.name + "\r\n";
+  head += "\r\n";
+  return sendAll(session.fd, head.data(), head.size(), idle(session.stopping));
 }
 
-bool sendText(int fd, const std::string& text, const std::atomic<bool>& stopping,
-              const char* status = "200 OK") {
-  return sendHead(fd, text.size(), stopping, status) &&
-         sendAll(fd, text.data(), text.size(), idle(stopping));
+bool sendText(const Session& session, const std::string& text, const char* status = "200 OK") {
+  return sendHead(session, text.size(), status) &&
+         sendAll(session.fd, text.data(), text.size(), idle(session.stopping));
 }
 
-void serveBytes(int fd, std::uint64_t size, const std::atomic<bool>& stopping) {
-  if (!sendHead(fd, size, stopping)) return;
+void serveBytes(const Session& session, std::uint64_t size) {
+  if (!sendHead(session, size)) return;
   char chunk[65536];
   for (std::uint64_t sent = 0; sent < size;) {
     const std::size_t n = std::min<std::uint64_t>(sizeof chunk, size - sent);
     fillPattern(chunk, sent, n);
-    if (!sendAll(fd, chunk, n, idle(stopping))) return;
+    if (!sendAll(session.fd, chunk, n, idle(session.stopping))) return;
     sent += n;
   }
 }
 
-void serveDelay(int fd, long ms, const std::atomic<bool>& stopping) {
+void serveDelay(const Session& session, long ms) {
   const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (!stopping && Clock::now() < until) {
+  while (!session.stopping && Clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long>(ms, kPollMs)));
   }
-  sendText(fd, "delayed " + std::to_string(ms) + " ms\n", stopping);
+  sendText(session, "delayed " + std::to_string(ms) + " ms\n");
 }
 
 // Reads the body, at `rate` bytes per second if rate > 0, and replies with its checksum.
-void serveSum(int fd, const Request& request, std::uint64_t rate,
-              const std::atomic<bool>& stopping) {
+void serveSum(const Session& session, const Request& request, std::uint64_t rate) {
   std::uint64_t length = request.bodyStart.size();
   std::uint64_t hash = fnv1a(request.bodyStart.data(), request.bodyStart.size());
   const auto start = Clock::now();
@@ -106,40 +112,41 @@ void serveSum(int fd, const Request& request, std::uint64_t rate,
     if (rate > 0) {  // sleep until reading more keeps us at or under the rate
       std::this_thread::sleep_until(start + std::chrono::microseconds(length * 1000000 / rate));
     }
-    if (!waitFor(fd, POLLIN, idle(stopping))) return;
+    if (!waitFor(session.fd, POLLIN, idle(session.stopping))) return;
     std::size_t want = sizeof chunk;
     if (request.hasContentLength)
       want = std::min<std::uint64_t>(want, request.contentLength - length);
     if (rate > 0) want = std::min<std::uint64_t>(want, std::max<std::uint64_t>(rate / 20, 1));
-    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    const ssize_t n = ::recv(session.fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return;
     if (n == 0) break;  // no Content-Length: the body ends with the client's write half
     hash = fnv1a(chunk, static_cast<std::size_t>(n), hash);
     length += static_cast<std::uint64_t>(n);
   }
-  sendText(fd, sumReply(length, hash), stopping);
+  sendText(session, sumReply(length, hash));
 }
 
-void serve(Fd connection, const std::atomic<bool>& stopping) {
+void serve(Fd connection, const std::string& name, const std::atomic<bool>& stopping) {
   const int fd = connection.get();
+  const Session session{fd, name, stopping};
   Request request;
-  if (!readRequest(fd, request, stopping)) return;
+  if (!readRequest(session, request)) return;
   const std::string& path = request.path;
   try {
     if (request.method == "GET" && path.rfind("/bytes/", 0) == 0) {
-      serveBytes(fd, std::stoull(path.substr(7)), stopping);
+      serveBytes(session, std::stoull(path.substr(7)));
     } else if (request.method == "GET" && path.rfind("/delay/", 0) == 0) {
-      serveDelay(fd, std::stol(path.substr(7)), stopping);
+      serveDelay(session, std::stol(path.substr(7)));
     } else if (request.method == "POST" && path.rfind("/sum", 0) == 0) {
       const std::size_t rate = path.find("rate=");
-      serveSum(fd, request, rate == std::string::npos ? 0 : std::stoull(path.substr(rate + 5)),
-               stopping);
+      serveSum(session, request,
+               rate == std::string::npos ? 0 : std::stoull(path.substr(rate + 5)));
     } else {
-      sendText(fd, "not found: " + request.method + " " + path + "\n", stopping, "404 Not Found");
+      sendText(session, "not found: " + request.method + " " + path + "\n", "404 Not Found");
     }
   } catch (const std::logic_error&) {  // stoull/stol on a malformed number
-    sendText(fd, "bad request: " + path + "\n", stopping, "400 Bad Request");
+    sendText(session, "bad request: " + path + "\n", "400 Bad Request");
   }
   // Close gently: closing a socket with unread bytes in it sends a reset, which can destroy
   // the reply still on its way. So send our FIN, then read until the peer's (or a second).
@@ -182,7 +189,8 @@ Fd listenOnLoopback(std::uint16_t port, std::uint16_t* bound) {
   return fd;
 }
 
-TestBackend::TestBackend(std::uint16_t port) : listener_(listenOnLoopback(port, &port_)) {
+TestBackend::TestBackend(std::uint16_t port, std::string name)
+    : name_(std::move(name)), listener_(listenOnLoopback(port, &port_)) {
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
@@ -240,7 +248,7 @@ void TestBackend::acceptLoop() {
     auto worker = std::make_unique<Worker>();
     Worker* self = worker.get();
     worker->thread = std::thread([this, self, c = std::move(connection)]() mutable {
-      serve(std::move(c), stopping_);
+      serve(std::move(c), name_, stopping_);
       self->done = true;
     });
     std::lock_guard lock(workersMutex_);

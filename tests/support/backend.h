@@ -6,7 +6,8 @@
 //                    "length=N fnv1a=HEX\n"; POST /sum?rate=BYTES_PER_SECOND reads it slowly
 //
 // Every connection gets its own thread and is closed after one response (HTTP/1.0), so a
-// proxy in front of it sees exactly one request and one reply per connection.
+// proxy in front of it sees exactly one request and one reply per connection. A backend with a
+// name says it in every reply's head, as "X-Backend: NAME", so a client can tell who answered.
 //
 // jam() makes it a backend that neither accepts nor refuses: see there.
 #pragma once
@@ -16,6 +17,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,12 +28,13 @@ namespace rsp::test {
 class TestBackend {
  public:
   // Listens on 127.0.0.1:port (0: any free port) and starts serving at once.
-  explicit TestBackend(std::uint16_t port = 0);
+  explicit TestBackend(std::uint16_t port = 0, std::string name = "");
   ~TestBackend();
   TestBackend(const TestBackend&) = delete;
   TestBackend& operator=(const TestBackend&) = delete;
 
   std::uint16_t port() const { return port_; }
+  const std::string& name() const { return name_; }
   std::uint64_t connectionsAccepted() const { return accepted_; }
 
   // Stops accepting, ends every connection's thread and closes the listening socket.
@@ -56,6 +59,7 @@ class TestBackend {
   Fd acceptUnlessJammed();
   void reapFinishedWorkers();
 
+  std::string name_;
   std::uint16_t port_ = 0;  // before listener_: the listener's initialiser sets it
   Fd listener_;
   std::atomic<bool> stopping_{false};

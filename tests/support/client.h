@@ -32,9 +32,11 @@ struct FetchOptions {
 
 struct FetchResult {
   bool connected = false;
+  std::uint16_t localPort = 0;  // our end of the connection (what the proxy sees as the client)
   bool timedOut = false;
   std::string error;       // what went wrong on our side, if anything
   std::string statusLine;  // e.g. "HTTP/1.0 200 OK"; empty if no head arrived
+  std::string head;        // the whole head: the status line and the headers
   std::uint64_t contentLength = 0;
   std::string text;     // the body, for replies that are not patterned (first 64 KiB)
   PatternChecker body;  // the body checked against the pattern (meaningful for /bytes/N)
@@ -42,7 +44,8 @@ struct FetchResult {
   milliseconds elapsed{0};
 
   bool ok() const { return statusLine.find(" 200 ") != std::string::npos; }
-  std::string describe() const;  // one line for test failure messages
+  std::string header(const std::string& name) const;  // its value, or "" if it is not there
+  std::string describe() const;                       // one line for test failure messages
 };
 
 // Sends `method path` to 127.0.0.1:port (or [::1]:port) and reads the reply until the
