@@ -22,6 +22,15 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kPollMs = 50;  // how often a waiting thread looks at the stop flag
 constexpr auto kIdleLimit = std::chrono::seconds(30);  // a peer silent this long is dropped
+constexpr int kMaxJammers = 8;  // the queue of a backlog of 1 is full after two or three
+
+// One connection being served: its socket, the backend's name (sent as X-Backend if not empty),
+// and the flag that tells every wait to give up.
+struct Session {
+  int fd;
+  const std::string& name;
+  const std::atomic<bool>& stopping;
+};
 
 struct Request {
   std::string method, path;
@@ -33,13 +42,13 @@ struct Request {
 // How long a connection's thread waits for a silent peer: until kIdleLimit, or until stop().
 GiveUp idle(const std::atomic<bool>& stopping) { return {Clock::now() + kIdleLimit, &stopping}; }
 
-bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
+bool readRequest(const Session& session, Request& request) {
   std::string head;
   std::size_t end;
   while ((end = head.find("\r\n\r\n")) == std::string::npos) {
-    if (head.size() > 65536 || !waitFor(fd, POLLIN, idle(stopping))) return false;
+    if (head.size() > 65536 || !waitFor(session.fd, POLLIN, idle(session.stopping))) return false;
     char chunk[4096];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    const ssize_t n = ::recv(session.fd, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return false;
     head.append(chunk, static_cast<std::size_t>(n));
@@ -60,43 +69,41 @@ bool readRequest(int fd, Request& request, const std::atomic<bool>& stopping) {
   return true;
 }
 
-bool sendHead(int fd, std::uint64_t length, const std::atomic<bool>& stopping,
-              const char* status = "200 OK") {
-  const std::string head =
-      std::string("HTTP/1.0 ") + status +
-      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
-      "\r\nConnection: close\r\n\r\n";
-  return sendAll(fd, head.data(), head.size(), idle(stopping));
+bool sendHead(const Session& session, std::uint64_t length, const char* status = "200 OK") {
+  std::string head = std::string("HTTP/1.0 ") + status +
+                     "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(length) +
+                     "\r\nConnection: close\r\n";
+  if (!session.name.empty()) head += "X-Backend: " + session.name + "\r\n";
+  head += "\r\n";
+  return sendAll(session.fd, head.data(), head.size(), idle(session.stopping));
 }
 
-bool sendText(int fd, const std::string& text, const std::atomic<bool>& stopping,
-              const char* status = "200 OK") {
-  return sendHead(fd, text.size(), stopping, status) &&
-         sendAll(fd, text.data(), text.size(), idle(stopping));
+bool sendText(const Session& session, const std::string& text, const char* status = "200 OK") {
+  return sendHead(session, text.size(), status) &&
+         sendAll(session.fd, text.data(), text.size(), idle(session.stopping));
 }
 
-void serveBytes(int fd, std::uint64_t size, const std::atomic<bool>& stopping) {
-  if (!sendHead(fd, size, stopping)) return;
+void serveBytes(const Session& session, std::uint64_t size) {
+  if (!sendHead(session, size)) return;
   char chunk[65536];
   for (std::uint64_t sent = 0; sent < size;) {
     const std::size_t n = std::min<std::uint64_t>(sizeof chunk, size - sent);
     fillPattern(chunk, sent, n);
-    if (!sendAll(fd, chunk, n, idle(stopping))) return;
+    if (!sendAll(session.fd, chunk, n, idle(session.stopping))) return;
     sent += n;
   }
 }
 
-void serveDelay(int fd, long ms, const std::atomic<bool>& stopping) {
+void serveDelay(const Session& session, long ms) {
   const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (!stopping && Clock::now() < until) {
+  while (!session.stopping && Clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long>(ms, kPollMs)));
   }
-  sendText(fd, "delayed " + std::to_string(ms) + " ms\n", stopping);
+  sendText(session, "delayed " + std::to_string(ms) + " ms\n");
 }
 
 // Reads the body, at `rate` bytes per second if rate > 0, and replies with its checksum.
-void serveSum(int fd, const Request& request, std::uint64_t rate,
-              const std::atomic<bool>& stopping) {
+void serveSum(const Session& session, const Request& request, std::uint64_t rate) {
   std::uint64_t length = request.bodyStart.size();
   std::uint64_t hash = fnv1a(request.bodyStart.data(), request.bodyStart.size());
   const auto start = Clock::now();
@@ -105,47 +112,50 @@ void serveSum(int fd, const Request& request, std::uint64_t rate,
     if (rate > 0) {  // sleep until reading more keeps us at or under the rate
       std::this_thread::sleep_until(start + std::chrono::microseconds(length * 1000000 / rate));
     }
-    if (!waitFor(fd, POLLIN, idle(stopping))) return;
+    if (!waitFor(session.fd, POLLIN, idle(session.stopping))) return;
     std::size_t want = sizeof chunk;
     if (request.hasContentLength)
       want = std::min<std::uint64_t>(want, request.contentLength - length);
     if (rate > 0) want = std::min<std::uint64_t>(want, std::max<std::uint64_t>(rate / 20, 1));
-    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    const ssize_t n = ::recv(session.fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return;
     if (n == 0) break;  // no Content-Length: the body ends with the client's write half
     hash = fnv1a(chunk, static_cast<std::size_t>(n), hash);
     length += static_cast<std::uint64_t>(n);
   }
-  sendText(fd, sumReply(length, hash), stopping);
+  sendText(session, sumReply(length, hash));
 }
 
 // Reads the body as it comes and sends every chunk straight back: traffic both ways at once.
-void serveEcho(int fd, const Request& request, const std::atomic<bool>& stopping) {
-  if (!sendHead(fd, request.contentLength, stopping) ||
-      !sendAll(fd, request.bodyStart.data(), request.bodyStart.size(), idle(stopping))) {
+void serveEcho(const Session& session, const Request& request) {
+  if (!sendHead(session, request.contentLength) ||
+      !sendAll(session.fd, request.bodyStart.data(), request.bodyStart.size(),
+               idle(session.stopping))) {
     return;
   }
   char chunk[16384];
   for (std::uint64_t length = request.bodyStart.size(); length < request.contentLength;) {
-    if (!waitFor(fd, POLLIN, idle(stopping))) return;
+    if (!waitFor(session.fd, POLLIN, idle(session.stopping))) return;
     const std::size_t want = std::min<std::uint64_t>(sizeof chunk, request.contentLength - length);
-    const ssize_t n = ::recv(fd, chunk, want, MSG_DONTWAIT);
+    const ssize_t n = ::recv(session.fd, chunk, want, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0 || !sendAll(fd, chunk, static_cast<std::size_t>(n), idle(stopping))) return;
+    if (n <= 0 ||
+        !sendAll(session.fd, chunk, static_cast<std::size_t>(n), idle(session.stopping))) {
+      return;
+    }
     length += static_cast<std::uint64_t>(n);
   }
 }
 
-// Reads `after` bytes of the body, answers 413 at once and closes with the rest unread, as a
-// server with an upload limit does. (The kernel answers the unread rest with a reset.)
-void serveReject(int fd, const Request& request, std::uint64_t after,
-                 const std::atomic<bool>& stopping) {
+// Reads `after` bytes of the body, answers 413 and closes with the rest unread, as a server
+// with an upload limit does. (The kernel answers the unread rest with a reset.)
+void serveReject(const Session& session, const Request& request, std::uint64_t after) {
   char chunk[16384];
   for (std::uint64_t length = request.bodyStart.size(); length < after;) {
-    if (!waitFor(fd, POLLIN, idle(stopping))) return;
-    const ssize_t n =
-        ::recv(fd, chunk, std::min<std::uint64_t>(sizeof chunk, after - length), MSG_DONTWAIT);
+    if (!waitFor(session.fd, POLLIN, idle(session.stopping))) return;
+    const ssize_t n = ::recv(session.fd, chunk,
+                             std::min<std::uint64_t>(sizeof chunk, after - length), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return;
     length += static_cast<std::uint64_t>(n);
@@ -153,20 +163,20 @@ void serveReject(int fd, const Request& request, std::uint64_t after,
   // Take a moment to decide, as a real server may: meanwhile the upload fills every buffer
   // between the client and us, so a proxy has bytes queued toward us when we answer.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  sendText(fd, "too large: read " + std::to_string(after) + " bytes\n", stopping,
+  sendText(session, "too large: read " + std::to_string(after) + " bytes\n",
            "413 Payload Too Large");
 }
 
 // Sends the head of a 1 GiB reply and `after` bytes of it, then resets the connection
 // (SO_LINGER 0) without reading the request's body.
-void serveReset(int fd, std::uint64_t after, const std::atomic<bool>& stopping) {
-  if (!sendHead(fd, std::uint64_t{1} << 30, stopping)) return;
+void serveReset(const Session& session, std::uint64_t after) {
+  if (!sendHead(session, std::uint64_t{1} << 30)) return;
   std::string body(after, '\0');
   fillPattern(body.data(), 0, after);
-  if (!sendAll(fd, body.data(), body.size(), idle(stopping))) return;
+  if (!sendAll(session.fd, body.data(), body.size(), idle(session.stopping))) return;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let it leave our send buffer
   const linger abortive{1, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+  ::setsockopt(session.fd, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
 }
 
 // The number after "NAME=" in a path's query, or `otherwise`.
@@ -176,29 +186,30 @@ std::uint64_t queryNumber(const std::string& path, const std::string& name,
   return at == std::string::npos ? otherwise : std::stoull(path.substr(at + name.size() + 1));
 }
 
-void serve(Fd connection, const std::atomic<bool>& stopping) {
+void serve(Fd connection, const std::string& name, const std::atomic<bool>& stopping) {
   const int fd = connection.get();
+  const Session session{fd, name, stopping};
   Request request;
-  if (!readRequest(fd, request, stopping)) return;
+  if (!readRequest(session, request)) return;
   const std::string& path = request.path;
   try {
     if (request.method == "GET" && path.rfind("/bytes/", 0) == 0) {
-      serveBytes(fd, std::stoull(path.substr(7)), stopping);
+      serveBytes(session, std::stoull(path.substr(7)));
     } else if (request.method == "GET" && path.rfind("/delay/", 0) == 0) {
-      serveDelay(fd, std::stol(path.substr(7)), stopping);
+      serveDelay(session, std::stol(path.substr(7)));
     } else if (request.method == "POST" && path.rfind("/sum", 0) == 0) {
-      serveSum(fd, request, queryNumber(path, "rate", 0), stopping);
+      serveSum(session, request, queryNumber(path, "rate", 0));
     } else if (request.method == "POST" && path.rfind("/echo", 0) == 0) {
-      serveEcho(fd, request, stopping);
+      serveEcho(session, request);
     } else if (request.method == "POST" && path.rfind("/reject", 0) == 0) {
-      return serveReject(fd, request, queryNumber(path, "after", 0), stopping);  // no FIN first
+      return serveReject(session, request, queryNumber(path, "after", 0));  // no FIN first
     } else if (request.method == "POST" && path.rfind("/reset", 0) == 0) {
-      return serveReset(fd, queryNumber(path, "after", 0), stopping);
+      return serveReset(session, queryNumber(path, "after", 0));
     } else {
-      sendText(fd, "not found: " + request.method + " " + path + "\n", stopping, "404 Not Found");
+      sendText(session, "not found: " + request.method + " " + path + "\n", "404 Not Found");
     }
   } catch (const std::logic_error&) {  // stoull/stol on a malformed number
-    sendText(fd, "bad request: " + path + "\n", stopping, "400 Bad Request");
+    sendText(session, "bad request: " + path + "\n", "400 Bad Request");
   }
   // Close gently: closing a socket with unread bytes in it sends a reset, which can destroy
   // the reply still on its way. So send our FIN, then read until the peer's (or a second).
@@ -207,6 +218,17 @@ void serve(Fd connection, const std::atomic<bool>& stopping) {
   char sink[4096];
   while (waitFor(fd, POLLIN, aSecond) && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
   }
+}
+
+// A non-blocking connect to 127.0.0.1:port; true if it completed within 300 ms.
+bool connectsSoon(const Fd& fd, std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return true;
+  return errno == EINPROGRESS &&
+         waitFor(fd.get(), POLLOUT, GiveUp{Clock::now() + std::chrono::milliseconds(300)});
 }
 
 }  // namespace
@@ -230,7 +252,8 @@ Fd listenOnLoopback(std::uint16_t port, std::uint16_t* bound) {
   return fd;
 }
 
-TestBackend::TestBackend(std::uint16_t port) : listener_(listenOnLoopback(port, &port_)) {
+TestBackend::TestBackend(std::uint16_t port, std::string name)
+    : name_(std::move(name)), listener_(listenOnLoopback(port, &port_)) {
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
@@ -245,18 +268,50 @@ void TestBackend::stop() {
   listener_.reset();
 }
 
+bool TestBackend::jam() {
+  {
+    std::lock_guard lock(jamMutex_);
+    jammed_ = true;
+  }
+  // listen() on a listening socket only changes its backlog: the smallest queue fills soonest.
+  ::listen(listener_.get(), 1);
+  while (jammers_.size() < kMaxJammers) {
+    Fd jammer(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    const bool connected = connectsSoon(jammer, port_);
+    jammers_.push_back(std::move(jammer));
+    if (!connected) return true;  // its SYN was dropped: the queue is full
+  }
+  return false;
+}
+
+void TestBackend::unjam() {
+  jammers_.clear();  // what they left in the queue now reads as EOF, and is dropped when served
+  ::listen(listener_.get(), SOMAXCONN);
+  std::lock_guard lock(jamMutex_);
+  jammed_ = false;
+}
+
+Fd TestBackend::acceptUnlessJammed() {
+  {
+    std::lock_guard lock(jamMutex_);
+    if (!jammed_) return Fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));  // the queue stays full
+  return Fd();
+}
+
 void TestBackend::acceptLoop() {
   while (!stopping_) {
     reapFinishedWorkers();
     pollfd p{listener_.get(), POLLIN, 0};
     if (::poll(&p, 1, kPollMs) <= 0) continue;
-    Fd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    Fd connection = acceptUnlessJammed();
     if (!connection) continue;
     ++accepted_;
     auto worker = std::make_unique<Worker>();
     Worker* self = worker.get();
     worker->thread = std::thread([this, self, c = std::move(connection)]() mutable {
-      serve(std::move(c), stopping_);
+      serve(std::move(c), name_, stopping_);
       self->done = true;
     });
     std::lock_guard lock(workersMutex_);

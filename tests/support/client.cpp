@@ -36,6 +36,14 @@ socklen_t loopbackAddress(std::uint16_t port, bool ipv6, sockaddr_storage& out) 
   return sizeof address;
 }
 
+std::uint16_t localPortOf(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
+  return ntohs(address.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(address).sin6_port
+                                             : reinterpret_cast<sockaddr_in&>(address).sin_port);
+}
+
 Fd connectLoopback(std::uint16_t port, bool ipv6, int receiveBuffer, std::string& error) {
   Fd fd(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (receiveBuffer > 0) {
@@ -80,6 +88,7 @@ bool parseHead(std::string& pending, FetchResult& result) {
   const std::size_t end = pending.find("\r\n\r\n");
   if (end == std::string::npos) return false;
   const std::string head = pending.substr(0, end);
+  result.head = head;
   result.statusLine = head.substr(0, head.find("\r\n"));
   std::string lower = head;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
@@ -139,6 +148,7 @@ FetchResult fetch(std::uint16_t port, const std::string& path, const FetchOption
   const auto deadline = start + options.deadline;
   Fd fd = connectLoopback(port, options.ipv6, options.receiveBuffer, result.error);
   result.connected = static_cast<bool>(fd);
+  if (fd) result.localPort = localPortOf(fd.get());
   if (fd && options.readWhileSending) {
     bool sent = false;
     std::jthread sender([&] { sent = sendRequest(fd.get(), path, options, result, deadline); });
@@ -167,10 +177,23 @@ std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path
   return results;
 }
 
+std::string FetchResult::header(const std::string& name) const {
+  std::string lowerHead = head, lowerName = "\r\n" + name + ":";
+  std::transform(lowerHead.begin(), lowerHead.end(), lowerHead.begin(), ::tolower);
+  std::transform(lowerName.begin(), lowerName.end(), lowerName.begin(), ::tolower);
+  const std::size_t at = lowerHead.find(lowerName);
+  if (at == std::string::npos) return "";
+  const std::size_t start = head.find_first_not_of(' ', at + lowerName.size());
+  const std::size_t end = std::min(head.find("\r\n", at + 2), head.size());
+  return start < end ? head.substr(start, end - start) : "";
+}
+
 std::string FetchResult::describe() const {
   if (!connected) return "could not connect: " + error;
   std::string text =
       statusLine.empty() ? "no reply head" : "\"" + statusLine + "\", body " + body.summary();
+  if (const std::string backend = header("X-Backend"); !backend.empty())
+    text += ", from " + backend;
   text += ", " + std::to_string(elapsed.count()) + " ms";
   if (timedOut) text += ", timed out";
   if (!error.empty()) text += ", " + error;
@@ -195,6 +218,25 @@ void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_
     const linger abortive{1, 0};
     ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
   }
+}
+
+Fd connectClient(std::uint16_t port) {
+  std::string error;
+  return connectLoopback(port, false, 0, error);
+}
+
+Ending readUntilClosed(int fd, milliseconds deadline) {
+  Ending ending;
+  const GiveUp giveUp{Clock::now() + deadline};
+  char chunk[16384];
+  while (!ending.closed && waitFor(fd, POLLIN, giveUp)) {
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    ending.closed = n <= 0;  // EOF, or an error such as a reset
+    if (n > 0 && ending.received.size() < 65536)
+      ending.received.append(chunk, static_cast<std::size_t>(n));
+  }
+  return ending;
 }
 
 }  // namespace rsp::test

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fd.h"
 #include "pattern.h"
 
 namespace rsp::test {
@@ -32,9 +33,11 @@ struct FetchOptions {
 
 struct FetchResult {
   bool connected = false;
+  std::uint16_t localPort = 0;  // our end of the connection (what the proxy sees as the client)
   bool timedOut = false;
   std::string error;       // what went wrong on our side, if anything
   std::string statusLine;  // e.g. "HTTP/1.0 200 OK"; empty if no head arrived
+  std::string head;        // the whole head: the status line and the headers
   std::uint64_t contentLength = 0;
   std::string text;     // the body, for replies that are not patterned (first 64 KiB)
   PatternChecker body;  // the body checked against the pattern (meaningful for /bytes/N)
@@ -42,7 +45,8 @@ struct FetchResult {
   milliseconds elapsed{0};
 
   bool ok() const { return statusLine.find(" 200 ") != std::string::npos; }
-  std::string describe() const;  // one line for test failure messages
+  std::string header(const std::string& name) const;  // its value, or "" if it is not there
+  std::string describe() const;                       // one line for test failure messages
 };
 
 // Sends `method path` to 127.0.0.1:port (or [::1]:port) and reads the reply until the
@@ -59,5 +63,17 @@ std::vector<FetchResult> fetchAtOnce(std::uint16_t port, const std::string& path
 // `reset`, abortively (SO_LINGER 0, so the proxy sees ECONNRESET); otherwise with a plain close.
 void vanishMidResponse(std::uint16_t port, const std::string& path, std::uint64_t readBytes,
                        bool reset);
+
+// For a test that plays the client by hand: a connected socket to 127.0.0.1:port, or an
+// invalid Fd if the connect failed (on loopback: refused).
+Fd connectClient(std::uint16_t port);
+
+struct Ending {
+  bool closed = false;   // the peer closed the connection (EOF or a reset) before the deadline
+  std::string received;  // what arrived before that (the first 64 KiB)
+};
+
+// Reads whatever arrives on `fd` until the peer closes it, for up to `deadline`.
+Ending readUntilClosed(int fd, milliseconds deadline);
 
 }  // namespace rsp::test

@@ -27,18 +27,38 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
   return file;
 }
 
+std::string proxyConfig(const ProxySetup& setup) {
+  std::string config = "listenPort = " + std::to_string(setup.listenPort) + "\n";
+  if (setup.backendPorts.empty()) {
+    config += "backendAddress = \"" + setup.backendHost +
+              "\"\nbackendPort = " + std::to_string(setup.backendPort) + "\n";
+  } else {
+    std::string list;
+    for (std::uint16_t port : setup.backendPorts) {
+      list += (list.empty() ? "\"127.0.0.1:" : ", \"127.0.0.1:") + std::to_string(port) + "\"";
+    }
+    config += "backends = { " + list + " }\n";
+  }
+  return config + setup.extraConfig;
+}
+
 std::vector<std::string> proxyCommand(const ProxySetup& setup, const TempDir& dir) {
-  std::vector<std::string> command{setup.binary};
+  const Expectations& expected = expectationsFor(setup.part);
+  // A setting the part cannot take would be dropped silently, and the test would test nothing.
+  if ((!expected.takesLuaConfig && !setup.extraConfig.empty()) ||
+      (!expected.takesBackendList && !setup.backendPorts.empty())) {
+    throw std::invalid_argument("part " + std::to_string(setup.part) +
+                                " cannot take this setup's settings");
+  }
+  std::vector<std::string> command = setup.commandPrefix;
+  command.push_back(setup.binary);
   if (setup.verbose) command.push_back("--verbose");
-  if (!expectationsFor(setup.part).takesLuaConfig) {
+  if (!expected.takesLuaConfig) {
     command.push_back(std::to_string(setup.listenPort));
     command.push_back(setup.backendHost);
     command.push_back(std::to_string(setup.backendPort));
   } else {
-    const std::string config = "listenPort = " + std::to_string(setup.listenPort) +
-                               "\nbackendAddress = \"" + setup.backendHost +
-                               "\"\nbackendPort = " + std::to_string(setup.backendPort) + "\n";
-    command.push_back(dir.write("rsp.lua", config).string());
+    command.push_back(dir.write("rsp.lua", proxyConfig(setup)).string());
   }
   return command;
 }
@@ -47,6 +67,7 @@ RunningProxy startProxy(const ProxySetup& setup) {
   RunningProxy proxy;
   proxy.dir = std::make_unique<TempDir>();
   proxy.process = std::make_unique<ChildProcess>(proxyCommand(setup, *proxy.dir));
+  if (expectationsFor(setup.part).takesLuaConfig) proxy.config = proxy.dir->path() / "rsp.lua";
   const auto port = proxy.process->waitForStarted(std::chrono::seconds(10));
   if (!port) {
     throw std::runtime_error("rsp-part" + std::to_string(setup.part) +

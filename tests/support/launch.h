@@ -1,7 +1,7 @@
 // tests/support/launch.h — starts a part the way a reader would.
 //
 // Parts 1 and 2 take the backend on the command line (LISTEN_PORT BACKEND_HOST BACKEND_PORT);
-// parts 3 and 4 read it from a Lua file, which is written here into a temporary directory.
+// parts 3 and up read it from a Lua file, which is written here into a temporary directory.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +36,14 @@ struct ProxySetup {
   std::string backendHost = "127.0.0.1";
   std::uint16_t backendPort = 0;
   bool verbose = false;
+  std::string extraConfig{};                  // Lua lines appended to the config (parts 3 and up)
+  std::vector<std::uint16_t> backendPorts{};  // if set: backends = { "127.0.0.1:P", ... } instead
+                                              // of backendHost and backendPort (parts 6 and up)
+  std::vector<std::string> commandPrefix{};   // e.g. {"prlimit", "--nofile=64:64", "--"}
 };
+
+// The Lua config file that `setup` describes (parts 3 and up).
+std::string proxyConfig(const ProxySetup& setup);
 
 // The command line that starts `setup`; for parts 3 and up it writes the config into `dir`.
 std::vector<std::string> proxyCommand(const ProxySetup& setup, const TempDir& dir);
@@ -44,6 +51,7 @@ std::vector<std::string> proxyCommand(const ProxySetup& setup, const TempDir& di
 // A started proxy: the child process, the port it listens on, and its config's directory.
 struct RunningProxy {
   std::unique_ptr<TempDir> dir;
+  std::filesystem::path config;  // the config file it was started with (parts 3 and up)
   std::unique_ptr<ChildProcess> process;
   std::uint16_t port = 0;
   pid_t pid() const { return process->pid(); }

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/error.h"
@@ -27,6 +29,18 @@ ExitStatus fromWaitStatus(int status) {
   result.code = result.exited ? WEXITSTATUS(status) : 0;
   result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return result;
+}
+
+// `program` itself if it names a path, else the first executable of that name in PATH.
+std::string findProgram(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  const char* path = ::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return program;  // execve fails, and the constructor says so
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
@@ -54,6 +68,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   Fd reportRead(report[0]), reportWrite(report[1]);  // carries exec's errno, if it fails
 
   std::vector<std::string> args = argv;
+  const std::string program = findProgram(args.at(0));
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
   env.insert(env.end(), environment.begin(), environment.end());
@@ -71,7 +86,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     ::sigprocmask(SIG_SETMASK, &none, nullptr);  // whatever the test blocked, the child gets
     ::dup2(outWrite.get(), STDOUT_FILENO);
     ::dup2(errWrite.get(), STDERR_FILENO);
-    ::execve(argp[0], argp.data(), envp.data());
+    ::execve(program.c_str(), argp.data(), envp.data());
     const int error = errno;
     [[maybe_unused]] ssize_t ignored = ::write(reportWrite.get(), &error, sizeof error);
     ::_exit(127);

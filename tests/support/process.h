@@ -27,8 +27,9 @@ struct ExitStatus {
 
 class ChildProcess {
  public:
-  // Starts argv[0] with the given arguments; `environment` entries ("NAME=value") are added to
-  // ours. Throws if the program cannot be started at all.
+  // Starts argv[0] (looked up in PATH if it has no '/', like a shell does) with the given
+  // arguments; `environment` entries ("NAME=value") are added to ours. Throws if the program
+  // cannot be started at all.
   explicit ChildProcess(const std::vector<std::string>& argv,
                         const std::vector<std::string>& environment = {});
   ~ChildProcess();

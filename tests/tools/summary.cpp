@@ -10,8 +10,8 @@
 namespace rsp::test {
 namespace {
 
-constexpr const char* kTitles[] = {"one-shot", "epoll loop",    "Lua config", "write queues",
-                                   "timeouts", "load balancer", "limits"};
+constexpr const char* kTitles[] = {"one-shot", "epoll loop",     "Lua config", "write queues",
+                                   "timeouts", "load balancing", "limits"};
 static_assert(sizeof kTitles / sizeof kTitles[0] == kParts, "a title for every part");
 
 using Row = std::vector<std::string>;

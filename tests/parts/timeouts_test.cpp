@@ -1,0 +1,126 @@
+// tests/parts/timeouts_test.cpp — part 5's lesson: the loop knows the time. A pair that moves no
+// byte for idleTimeout is closed and its descriptors freed; a slow transfer that keeps moving is
+// never cut; what a client sends while the backend's connect is in progress waits for it; and
+// the backend's name is resolved once, at start-up. (No backend can stall the loop: see
+// never_blocks_test.cpp.)
+#include <poll.h>
+#include <catch2/catch.hpp>
+#include <thread>
+#include <vector>
+
+#include "client.h"
+#include "part_under_test.h"
+#include "refused_start.h"
+
+using namespace rsp::test;
+using rsp::Fd;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A request without the blank line that ends it: the backend waits for the rest, which never
+// comes, and no byte moves either way.
+constexpr char kHalfRequest[] = "GET /bytes/100 HTTP/1.0\r\n";
+
+int closedAlready(const std::vector<Fd>& clients) {
+  int closed = 0;
+  for (const Fd& client : clients) {
+    pollfd p{client.get(), POLLIN, 0};
+    closed += ::poll(&p, 1, 0) > 0;  // readable: EOF or a reset (the backend never answers)
+  }
+  return closed;
+}
+
+}  // namespace
+
+TEST_CASE("40 clients that send half a request are closed about idleTimeout later", "[timeouts]") {
+  TestBackend backend;
+  ProxySetup setup = setupFor(backend.port(), "idleTimeout = 1\n");
+  setup.verbose = true;
+  RunningProxy proxy = startProxy(setup);
+  const int before = openFdCount(proxy.pid());
+
+  const auto start = Clock::now();
+  std::vector<Fd> clients;
+  for (int i = 0; i < 40; ++i) {
+    clients.push_back(connectClient(proxy.port));
+    REQUIRE(sendText(clients.back().get(), kHalfRequest));
+  }
+  REQUIRE(eventually(5s, [&] { return backend.connectionsAccepted() == 40; }));
+  std::this_thread::sleep_until(start + 500ms);
+  CHECK(closedAlready(clients) == 0);
+
+  int closed = 0;
+  for (const Fd& client : clients) {
+    const auto left = std::chrono::duration_cast<milliseconds>(start + 6s - Clock::now());
+    closed += readUntilClosed(client.get(), std::max(left, milliseconds(0))).closed;
+  }
+  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  INFO("the last of " << closed << " clients was closed after " << took.count() << " ms");
+  CHECK(closed == 40);
+  CHECK(settledFdCount(proxy.pid(), before) == before);
+  CHECK(proxy.process->waitForErrors("idle", 1s));
+}
+
+TEST_CASE("a slow but steady client is never cut by idleTimeout", "[timeouts]") {
+  TestBackend backend;
+  RunningProxy proxy = startProxy(setupFor(backend.port(), "idleTimeout = 1\n"));
+  FetchOptions slow;
+  slow.bytesPerSecond = 2'000'000;  // about 6 s for 11 MiB, six idle timeouts
+  slow.receiveBuffer = 16 * 1024;
+  slow.deadline = 30s;
+  const FetchResult result = fetch(proxy.port, bytes(11 * kMiB), slow);
+  INFO(result.describe());
+  CHECK(result.body.intact());
+}
+
+TEST_CASE("an upload sent while the backend's connect is in progress arrives intact",
+          "[timeouts]") {
+  TestBackend backend;
+  REQUIRE(backend.jam());  // the proxy's SYN is dropped, and sent again after 1 s
+  RunningProxy proxy = startProxy(setupFor(backend.port(), "connectTimeout = 5\n"));
+  FetchOptions upload;
+  upload.uploadBytes = kMiB;
+  upload.deadline = 20s;
+  FetchResult result;
+  std::jthread client([&] { result = fetch(proxy.port, "/sum", upload); });
+  std::this_thread::sleep_for(500ms);  // the request goes out while the connect hangs
+  backend.unjam();
+  client.join();
+  INFO(result.describe());
+  CHECK(result.ok());
+  CHECK(result.text == sumReply(kMiB, result.uploadChecksum));
+  CHECK(result.elapsed >= 400ms);  // the reply waited for the connect
+}
+
+TEST_CASE("a part 3 config file works unchanged (the default timeouts are long)", "[timeouts]") {
+  TestBackend backend;
+  RunningProxy proxy = startProxy(setupFor(backend.port()));
+  const Fd idle = connectClient(proxy.port);
+  REQUIRE(sendText(idle.get(), kHalfRequest));
+  const FetchResult result = fetch(proxy.port, bytes(100000));
+  INFO(result.describe());
+  CHECK(result.body.intact());
+  CHECK_FALSE(readUntilClosed(idle.get(), 2s).closed);  // idleTimeout is 60 s by default
+}
+
+TEST_CASE("a backend name that does not resolve is one line at start-up", "[timeouts]") {
+  const std::string errors =
+      checkRefused("listenPort = 0\nbackendAddress = 'no-such-host.invalid'\nbackendPort = 80\n",
+                   "cannot resolve");
+  CHECK_THAT(errors, Catch::Contains("no-such-host.invalid"));
+}
+
+TEST_CASE("a bad connectTimeout or idleTimeout is one line naming it", "[timeouts]") {
+  const auto [setting, value] = GENERATE(table<std::string, std::string>({
+      {"connectTimeout", "0"},
+      {"connectTimeout", "-1"},
+      {"connectTimeout", "'soon'"},
+      {"idleTimeout", "0"},
+      {"idleTimeout", "{}"},
+      {"idleTimeout", "true"},
+  }));
+  checkConfigError("listenPort = 0\nbackendAddress = '127.0.0.1'\nbackendPort = 9\n" + setting +
+                       " = " + value + "\n",
+                   setting);
+}
