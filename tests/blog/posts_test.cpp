@@ -1,6 +1,7 @@
 // tests/blog/posts_test.cpp — the posts in blog/ against the code: every listing that names a
-// file matches it (see listings.h), every post is in the index, and every relative link leads
-// somewhere. Changing the code without its post fails here.
+// file matches it (see listings.h), every transcript marked `run` prints what the post says
+// (see transcripts.h), every post is in the index, and every relative link leads somewhere.
+// Changing the code without its post fails here.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "listings.h"
+#include "transcripts.h"
 
 using namespace rsp::test;
 namespace fs = std::filesystem;
@@ -18,6 +20,7 @@ namespace {
 
 const fs::path kRoot = RSP_SOURCE_DIR;
 const fs::path kBlog = kRoot / "blog";
+const fs::path kBinaries = RSP_BINARY_DIR;  // what build/bin/ means in a transcript
 
 // Every blog/*.md, README.md included, sorted by name.
 std::vector<fs::path> markdownFiles() {
@@ -59,6 +62,25 @@ TEST_CASE("every listing in the posts matches the file it names", "[blog]") {
   }
   INFO("no post in " << kBlog << " has a listing with title=FILE: nothing was checked");
   CHECK(listings > 0);
+}
+
+TEST_CASE("every transcript marked run prints what the post says", "[blog]") {
+  const CommandRunner run = [](const std::string& command) {
+    return runCommand(command, kRoot, kBinaries);
+  };
+  int transcripts = 0;
+  for (const fs::path& post : markdownFiles()) {
+    for (const FencedBlock& block : fencedBlocks(readText(post))) {
+      if (!isTranscript(block.info)) continue;
+      ++transcripts;
+      const std::string problem = checkTranscript(block, run);
+      if (!problem.empty()) {
+        FAIL_CHECK(nameInRepository(post) << ":" << block.line << ": transcript: " << problem);
+      }
+    }
+  }
+  INFO("no post in " << kBlog << " has a transcript marked run: nothing was checked");
+  CHECK(transcripts > 0);
 }
 
 TEST_CASE("every post in blog/ is linked from blog/README.md", "[blog]") {

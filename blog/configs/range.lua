@@ -1,0 +1,4 @@
+-- A broken config for part 3's error transcript (blog/03-part3-lua.md): a port past 65535.
+listenPort = 8000
+backendAddress = "127.0.0.1"
+backendPort = 70000
