@@ -132,8 +132,9 @@ void Connection::handleEvent(Side& side, std::uint32_t events) {
     finishConnect();
     return settle();
   }
-  // Write first: draining the queue toward this side may let us read the other side again.
-  // An error or a hang-up shows up as a send or a recv that fails, so both go ahead on those.
+  // Write what is queued for this side, then read what it sent. An error or a hang-up shows
+  // up as a send or a recv that fails, so both go ahead on those. (settle() then decides
+  // what to watch for, from what the two flows have become.)
   Flow& in = flowTo(side);
   Flow& out = flowFrom(side);
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && !in.queued.empty()) handleWrite(in);
