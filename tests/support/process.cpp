@@ -181,6 +181,10 @@ ExitStatus ChildProcess::stop() {
   return *waitForExit(std::chrono::seconds(60));
 }
 
+void ChildProcess::sendSignal(int signal) {
+  if (!exit_) ::kill(pid_, signal);
+}
+
 bool ChildProcess::running() { return !waitForExit(std::chrono::milliseconds(0)); }
 
 std::string ChildProcess::output() const {
