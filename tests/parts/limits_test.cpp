@@ -67,6 +67,9 @@ TEST_CASE("out of descriptors the proxy waits quietly and serves again once clie
           "[limits]") {
   TestBackend backend;
   ProxySetup setup = setupFor(backend.port());
+  // In the asan preset, mind UBSan's vptr check: on a type it has not cached yet it probes the
+  // object through a pipe(), which fails while the proxy is out of descriptors, and it reports
+  // "invalid vptr" (part 4 dies of it in this test, in its first log line).
   setup.commandPrefix = {"prlimit", "--nofile=64:64", "--"};
   RunningProxy proxy = startProxy(setup);
 
@@ -76,7 +79,11 @@ TEST_CASE("out of descriptors the proxy waits quietly and serves again once clie
     REQUIRE(sendText(idle.back().get(), kHalfRequest));
   }
   std::this_thread::sleep_for(1s);  // the proxy takes what fits
-  REQUIRE(proxy.process->running());
+  if (const auto ended = proxy.process->waitForExit(0ms)) {
+    const std::string errors = proxy.process->errors();
+    FAIL("the proxy " << ended->describe() << "; its log ends:\n"
+                      << errors.substr(errors.size() - std::min<std::size_t>(errors.size(), 600)));
+  }
   const double cpuBefore = cpuSeconds(proxy.pid());
   std::this_thread::sleep_for(3s);
   const double cpu = cpuSeconds(proxy.pid()) - cpuBefore;
