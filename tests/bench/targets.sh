@@ -92,8 +92,12 @@ write_config() {
     fi
     # Parts 5 on close a pair idle this long: far longer than any run, so it never interferes.
     if [ "$n" -ge 5 ]; then echo "idleTimeout = 3600"; fi
-    # Parts 7 on let open pairs finish this long on SIGTERM: the benchmark stops it when idle.
-    if [ "$n" -ge 7 ]; then echo "shutdownTimeout = 1"; fi
+    # Parts 7 on: room for the largest run, as HAProxy's maxconn has; and on SIGTERM, let open
+    # pairs finish for this long (the benchmark stops it when idle).
+    if [ "$n" -ge 7 ]; then
+      echo "maxConnections = $((MAX_CLIENTS + 100))"
+      echo "shutdownTimeout = 1"
+    fi
     if [ "${3:-}" = lua ]; then
       echo "-- Routing in Lua, called for every new client: what does the call cost?"
       echo "function chooseBackend(client) return client.port % #client.backends + 1 end"
