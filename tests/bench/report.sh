@@ -107,7 +107,7 @@ LOAD_RANGE=$(awk -F'\t' 'NR > 1 { if (min == "" || $11 < min) min = $11; if ($11
   echo "| column | meaning |"
   echo "|---|---|"
   echo "| req/s | median over the rounds of wrk's requests per second |"
-  echo "| p50, p99 | medians over the rounds of wrk's 50th and 99th percentile latency (of the requests that completed) |"
+  echo "| p50, p99 | medians over the rounds of wrk's 50th and 99th percentile latency, of the requests that completed within the time-out (n/a if none did) |"
   echo "| vs direct | in each round, this row's req/s ÷ direct's req/s in the same mode; then the median of those per-round ratios (so not req/s ÷ req/s of this table) |"
   echo "| vs HAProxy | the same against the HAProxy row (default buffers) with as many backends as this row |"
   echo "| errors | wrk's connect, read and write errors and non-2xx replies, summed over the rounds |"

@@ -255,8 +255,9 @@ done
 
 # From wrk's output to one tab-separated line: req/s, p50 and p99 in ms, errors (connect, read
 # and write errors, and non-2xx replies) and time-outs. wrk prints "635.00us", "1.20ms", "2.00s".
-# A run in which no request completed has 0 req/s and no latencies (NA); NA req/s means wrk
-# printed no report.
+# A run in which no request completed has 0 req/s and no latencies (NA), and so has one whose
+# every request took longer than --timeout (wrk counts those instead of recording them, and
+# prints 0 latencies); NA req/s means wrk printed no report.
 WRK_AWK='
   function ms(v) {
     if (v ~ /us$/) return v / 1000
@@ -275,6 +276,7 @@ WRK_AWK='
   END {
     if (rps == "") rps = "NA"              # no report at all: wrk failed
     if (rps == "NA" || requests + 0 == 0) { p50 = "NA"; p99 = "NA" }  # no request completed
+    if (p99 + 0 == 0) { p50 = "NA"; p99 = "NA" }  # every one took over --timeout: none recorded
     printf "%s\t%s\t%s\t%d\t%d\n", rps, p50, p99, errors, timeouts
   }'
 
