@@ -139,6 +139,9 @@ DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 COMMIT=$(git describe --always --dirty 2>/dev/null || echo unknown)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 TW_REUSE=$(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo unknown)
+if awk -v load="${LOAD_START%% *}" -v cores="$CORES" 'BEGIN { exit !(load > cores / 2) }'; then
+  note "the load average was ${LOAD_START%% *} on $CORES cores when the benchmark started: other programs compete with it for the CPUs, so expect noisy numbers and trust ratios within a round more than absolute ones"
+fi
 
 # nginx's stream module: a dynamic module on Debian (libnginx-mod-stream), built in elsewhere.
 STREAM_MODULE=""
