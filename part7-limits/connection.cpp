@@ -18,9 +18,11 @@ void Connection::start(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> 
                        std::function<void()> onClosed) {
   auto connection = std::make_shared<Connection>(loop, std::move(client), std::move(pool), backend,
                                                  timeouts, std::move(onClosed));
-  connection->watch(connection->client_);
-  connection->connectNext();
-  connection->settle();
+  connection->guarded([&] {  // from here on, a failure closes the pair and calls onClosed
+    connection->watch(connection->client_);
+    connection->connectNext();
+    connection->settle();
+  });
 }
 
 Connection::Connection(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
