@@ -65,8 +65,12 @@ class SlowDownload {
 
 TEST_CASE("out of descriptors the proxy waits quietly and serves again once clients leave",
           "[limits]") {
+  // By default maxConnections keeps the proxy under its descriptor limit; set far above it, the
+  // proxy runs out of descriptors for real (EMFILE), and must wait for one to free up.
+  const std::string settings = GENERATE(as<std::string>{}, "", "maxConnections = 1000\n");
+  INFO("settings: " << settings);
   TestBackend backend;
-  ProxySetup setup = setupFor(backend.port());
+  ProxySetup setup = setupFor(backend.port(), settings);
   // In the asan preset, mind UBSan's vptr check: on a type it has not cached yet it probes the
   // object through a pipe(), which fails while the proxy is out of descriptors, and it reports
   // "invalid vptr" (part 4 dies of it in this test, in its first log line).
