@@ -1,4 +1,5 @@
-// part2-epoll/connection.cpp — part 2: one client, relayed by the event loop. See connection.h.
+// part3-lua/connection.cpp — part 3: one client, relayed by the event loop. See connection.h.
+// Unchanged from part2-epoll/connection.cpp.
 #include "connection.h"
 
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
-// part2-epoll/proxy.cpp — part 2: the listening side of an event-driven proxy. See proxy.h.
+// part3-lua/proxy.cpp — part 3: the listening side of an event-driven proxy. See proxy.h.
+// Unchanged from part2-epoll/proxy.cpp.
 #include "proxy.h"
 
 #include <fcntl.h>
