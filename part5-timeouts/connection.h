@@ -102,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void startRelaying();
   void armTimer(Timers::Clock::time_point deadline);
   void handleTimer();
+  std::uint64_t bytesAcked() const;
   void handleEvent(Side& side, std::uint32_t events);
   void handleRead(Flow& flow);
   void handleWrite(Flow& flow);
@@ -124,6 +125,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int connectError_ = 0;                    // why the latest attempt failed
   Timers::Id timer_{};                      // the one deadline of the current phase
   Timers::Clock::time_point lastActive_{};  // the latest event; the idle timer checks it
+  std::uint64_t sent_ = 0;                  // bytes written to either socket
+  std::uint64_t lastAcked_ = 0;             // bytesAcked() when the idle timer last looked
   std::size_t lingered_ = 0;                // bytes dropped while lingering
 };
 

@@ -2,6 +2,8 @@
 // See connection.h.
 #include "connection.h"
 
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked (glibc's has no such field)
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cassert>
@@ -102,13 +104,22 @@ void Connection::handleTimer() {
       connectNext();
       break;
     case Phase::kRelaying:
+      if (loop_.now() - lastActive_ >= timeouts_.idle) {
+        // No event for idleTimeout. But a peer may still be taking what the kernel holds for
+        // it (a socket's send buffer grows to megabytes) without our seeing an event: bytes
+        // acknowledged since the timer last looked count as activity too. Idle is: all we
+        // sent was acknowledged, or nothing more was.
+        const std::uint64_t acked = bytesAcked();
+        if (acked >= sent_ || acked == lastAcked_) {
+          closePair("idle for too long");
+          break;
+        }
+        lastAcked_ = acked;
+        lastActive_ = loop_.now();
+      }
       // Events only note the time (lastActive_); the timer is moved here, when it fires, and
       // only if something happened meanwhile. A busy pair costs no timer work per event.
-      if (loop_.now() - lastActive_ < timeouts_.idle) {
-        armTimer(lastActive_ + timeouts_.idle);
-      } else {
-        closePair("idle for too long");
-      }
+      armTimer(lastActive_ + timeouts_.idle);
       break;
     case Phase::kLingering:
       closePair("lingered long enough");
@@ -117,6 +128,20 @@ void Connection::handleTimer() {
       break;
   }
   settle();
+}
+
+// The bytes our two sockets have had acknowledged by their peers, from the kernel's TCP_INFO.
+// It grows while a peer reads, even when we see no event; asked only when the idle timer fires.
+std::uint64_t Connection::bytesAcked() const {
+  std::uint64_t total = 0;
+  for (const Side* side : {&client_, &backend_}) {
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (side->fd && ::getsockopt(side->fd.get(), IPPROTO_TCP, TCP_INFO, &info, &length) == 0) {
+      total += info.tcpi_bytes_acked;
+    }
+  }
+  return total;
 }
 
 // While relaying, a flow reads its source unless it is over or paused; while lingering, every
@@ -172,6 +197,7 @@ void Connection::forward(Flow& flow, const char* data, std::size_t size) {
     const ssize_t n = ::send(flow.to.fd.get(), data, size, MSG_NOSIGNAL);
     if (n < 0 && errno != EAGAIN && errno != EINTR) return endFlow(flow, errno);
     written = n > 0 ? static_cast<std::size_t>(n) : 0;
+    sent_ += written;
   }
   if (written == size) return;  // all out: nothing to queue
   flow.queued.append(data + written, size - written);
@@ -186,6 +212,7 @@ void Connection::handleWrite(Flow& flow) {
     return;
   }
   flow.queued.consume(static_cast<std::size_t>(n));
+  sent_ += static_cast<std::size_t>(n);
   // Resume reading the source. Level-triggered epoll reports at once whatever is already
   // waiting in its socket; no new event has to arrive first.
   if (flow.paused && flow.queued.size() <= kLowWater) flow.paused = false;

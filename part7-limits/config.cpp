@@ -126,8 +126,8 @@ std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* nam
   const double lowest = zeroAllowed ? 0 : 0.001;
   if (!(seconds >= lowest && seconds <= 1e6)) {  // also refuses NaN
     throw ConfigError(path + ": " + name + " must be a number of seconds " +
-                      (zeroAllowed ? "(0 or more" : "greater than 0 (") +
-                      " at most 1000000), not " + describe(lua, index));
+                      (zeroAllowed ? "0 or more" : "greater than 0") + " (at most 1000000), not " +
+                      describe(lua, index));
   }
   return std::chrono::milliseconds(std::llround(seconds * 1000));
 }

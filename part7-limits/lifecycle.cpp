@@ -1,10 +1,12 @@
 // part7-limits/lifecycle.cpp — part 7: stopping without cutting transfers, and reloading the
 // config without a restart. See proxy.h.
 //
-// Both are what nginx and HAProxy do. On SIGTERM, nginx's workers close their listening
-// sockets, finish the requests in flight and exit, by worker_shutdown_timeout at the latest
-// (HAProxy: hard-stop-after). On SIGHUP, nginx parses the new configuration first and keeps
-// the old one if it fails; what it accepts afterwards follows the new one.
+// Both are what nginx and HAProxy do, under other signals. nginx's graceful shutdown (SIGQUIT;
+// for nginx SIGTERM is the fast one) closes the listening sockets, lets requests in flight
+// finish and exits, by worker_shutdown_timeout at the latest; HAProxy's soft stop (SIGUSR1)
+// has hard-stop-after. rsp does it on SIGTERM, which is what systemd, docker and Kubernetes
+// send before they wait. On SIGHUP, nginx parses the new configuration first and keeps the old
+// one if it fails; what it accepts afterwards follows the new one.
 #include <cerrno>
 #include <exception>
 

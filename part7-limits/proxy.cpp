@@ -88,7 +88,6 @@ void Proxy::handleAccept() {
 }
 
 void Proxy::accepted(Fd client, const sockaddr_storage& address) {
-  shortOfDescriptors_ = false;  // a descriptor was free: the episode, if any, is over
   const std::optional<std::size_t> backend = pool_->choose(address);
   if (!backend) {  // every backend is down: let the client go at once
     if (verbose()) log() << "client " << client.get() << ": no backend is up";
@@ -107,13 +106,17 @@ void Proxy::accepted(Fd client, const sockaddr_storage& address) {
 
 // EMFILE and its kind: the client stays in the backlog. Accepting again at once would fail
 // again, in a busy loop, so stop watching the listener until a pair closes (freeing two
-// descriptors) or the back-off ends. One log line for the whole episode.
+// descriptors) or the back-off ends. One log line for the whole episode: shortages that come
+// less than kEpisodeOver apart, even if accepts succeed in between (a client accepted with the
+// last free descriptor may find none for its backend, and be let go).
 void Proxy::outOfDescriptors(int error) {
-  if (!shortOfDescriptors_) {
+  const bool newEpisode =
+      lastShortage_ == Timers::Clock::time_point{} || loop_.now() - lastShortage_ >= kEpisodeOver;
+  if (newEpisode) {
     log() << "out of file descriptors (" << std::strerror(error) << ", limit " << descriptorLimit_
           << ", " << open_ << " connections open): pausing accepts";
   }
-  shortOfDescriptors_ = true;
+  lastShortage_ = loop_.now();
   pausedForDescriptors_ = true;
   loop_.timers().cancel(backOffTimer_);
   backOffTimer_ = loop_.timers().add(loop_.now() + kBackOff, [this] { resumeAccepting(); });

@@ -26,8 +26,10 @@ namespace rsp {
 
 class Proxy {
  public:
-  static constexpr int kAcceptsPerWakeup = 64;               // HAProxy's tune.maxaccept
+  static constexpr int kAcceptsPerWakeup = 64;               // cf. HAProxy's tune.maxaccept
   static constexpr std::chrono::milliseconds kBackOff{250};  // out of descriptors: wait this
+  // An episode of shortage, logged once, lasts until accepts have gone this long without one.
+  static constexpr std::chrono::seconds kEpisodeOver{5};
 
   // Resolves the backends and starts listening at once (port 0: any free port); throws if it
   // cannot do either. `configPath` is read again by reload().
@@ -63,10 +65,10 @@ class Proxy {
   int maxConnections_ = 1;
   std::chrono::milliseconds shutdownTimeout_{0};
   Listener listener_;
-  int open_ = 0;                       // pairs open now
-  bool pausedForDescriptors_ = false;  // not accepting until a pair closes or...
-  Timers::Id backOffTimer_{};          // ...this fires
-  bool shortOfDescriptors_ = false;    // the episode, logged once, until an accept succeeds
+  int open_ = 0;                              // pairs open now
+  bool pausedForDescriptors_ = false;         // not accepting until a pair closes or...
+  Timers::Id backOffTimer_{};                 // ...this fires
+  Timers::Clock::time_point lastShortage_{};  // the latest EMFILE (or kin) on accept
   bool shuttingDown_ = false;
   int openAtShutdown_ = 0;
   Timers::Id shutdownTimer_{};
