@@ -86,6 +86,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     ::sigprocmask(SIG_SETMASK, &none, nullptr);  // whatever the test blocked, the child gets
     ::dup2(outWrite.get(), STDOUT_FILENO);
     ::dup2(errWrite.get(), STDERR_FILENO);
+    // Descriptors the test itself inherited must not reach the child: they would take up its
+    // descriptor numbers (a limit test counts on them) and keep pipes open behind our back.
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     ::execve(program.c_str(), argp.data(), envp.data());
     const int error = errno;
     [[maybe_unused]] ssize_t ignored = ::write(reportWrite.get(), &error, sizeof error);
@@ -176,6 +179,10 @@ ExitStatus ChildProcess::stop() {
   if (auto status = waitForExit(std::chrono::seconds(5))) return *status;
   ::kill(pid_, SIGKILL);
   return *waitForExit(std::chrono::seconds(60));
+}
+
+void ChildProcess::sendSignal(int signal) {
+  if (!exit_) ::kill(pid_, signal);
 }
 
 bool ChildProcess::running() { return !waitForExit(std::chrono::milliseconds(0)); }

@@ -51,6 +51,10 @@ class ChildProcess {
   // SIGTERM, then SIGKILL if it has not exited within five seconds; reaps it.
   ExitStatus stop();
 
+  // Sends `signal` (SIGHUP, SIGTERM, ...) and returns at once: what the child does with it is
+  // what the test is about. Does nothing once the child has been reaped (its PID may be reused).
+  void sendSignal(int signal);
+
   bool running();
   std::string output() const;  // stdout so far
   std::string errors() const;  // stderr so far
