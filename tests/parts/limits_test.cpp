@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "client.h"
+#include "common/net.h"
 #include "part_under_test.h"
 #include "refused_start.h"
 
@@ -65,8 +66,12 @@ class SlowDownload {
 
 TEST_CASE("out of descriptors the proxy waits quietly and serves again once clients leave",
           "[limits]") {
+  // By default maxConnections keeps the proxy under its descriptor limit; set far above it, the
+  // proxy runs out of descriptors for real (EMFILE), and must wait for one to free up.
+  const std::string settings = GENERATE(as<std::string>{}, "", "maxConnections = 1000\n");
+  INFO("settings: " << settings);
   TestBackend backend;
-  ProxySetup setup = setupFor(backend.port());
+  ProxySetup setup = setupFor(backend.port(), settings);
   // In the asan preset, mind UBSan's vptr check: on a type it has not cached yet it probes the
   // object through a pipe(), which fails while the proxy is out of descriptors, and it reports
   // "invalid vptr" (part 4 dies of it in this test, in its first log line).
@@ -172,6 +177,49 @@ TEST_CASE("SIGTERM with shutdownTimeout = 1 cuts a long download at the deadline
   CHECK(exitedAfter <= 4s);
   CHECK(result.body.received() < 11 * kMiB);
   CHECK_THAT(proxy.process->errors(), Catch::Contains("cut"));
+}
+
+TEST_CASE("a second SIGTERM stops the proxy at once and cuts what is in flight", "[limits]") {
+  TestBackend backend;
+  RunningProxy proxy = startProxy(setupFor(backend.port()));  // shutdownTimeout: 30 s
+  SlowDownload download(proxy.port, 11 * kMiB);               // about 6 s
+  REQUIRE(download.started());
+
+  proxy.process->sendSignal(SIGTERM);
+  REQUIRE(proxy.process->waitForErrors("shutting down", 5s));
+  const bool waited = proxy.process->running();  // the first signal waits for the download
+  const auto signalled = Clock::now();
+  proxy.process->sendSignal(SIGTERM);
+  const auto status = proxy.process->waitForExit(5s);
+  const auto exitedAfter = std::chrono::duration_cast<milliseconds>(Clock::now() - signalled);
+  const FetchResult& result = download.finish();
+  INFO(result.describe() << "; exited " << exitedAfter.count() << " ms after the second signal; "
+                         << "stderr: " << proxy.process->errors());
+  CHECK(waited);
+  REQUIRE(status.has_value());
+  CHECK(status->exited);
+  CHECK(status->code == 0);
+  CHECK(exitedAfter < 2s);
+  CHECK(result.body.received() < 11 * kMiB);
+  CHECK_THAT(proxy.process->errors(), Catch::Contains("second signal"));
+}
+
+TEST_CASE("SIGHUP with another listenPort: one line says it waits for a restart", "[limits]") {
+  TestBackend backend(0, "old");
+  ProxySetup setup = setupFor(backend.port());
+  RunningProxy proxy = startProxy(setup);
+  const rsp::Listener taken = rsp::listenOn(0);  // a port that is surely not ours
+  setup.listenPort = taken.port;
+  proxy.dir->write(proxy.config.filename(), proxyConfig(setup));
+  proxy.process->sendSignal(SIGHUP);
+  REQUIRE(proxy.process->waitForErrors("reloaded", 5s));
+  const std::string errors = proxy.process->errors();
+  INFO("stderr: " << errors);
+  CHECK(linesContaining(errors, "listenPort") == 1);
+  CHECK(linesContaining(errors, std::to_string(taken.port)) == 1);
+  const FetchResult result = fetch(proxy.port, bytes(100));  // still on the old port
+  INFO(result.describe());
+  CHECK(result.body.intact());
 }
 
 TEST_CASE("SIGHUP: new clients go to the new backend and a transfer in flight stays", "[limits]") {
