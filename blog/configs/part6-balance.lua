@@ -1,0 +1,5 @@
+-- A broken config for part 6's error transcript (blog/07-part6-loadbalancer.md): a balance
+-- rsp does not have.
+listenPort = 8000
+backends = { "127.0.0.1:8001", "127.0.0.1:8002" }
+balance = "random"
