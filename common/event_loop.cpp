@@ -74,6 +74,16 @@ void EventLoop::runOnce(int timeoutMs) {
   const int count = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeoutMs);
   if (count < 0 && errno != EINTR) throwErrno("epoll_wait");
   now_ = Timers::Clock::now();
+  // The batch ends however it ends: when its callbacks are done, or when one throws. Either way
+  // nothing is in a callback any more, and only then may the removed handlers, and what they
+  // own, go (their destructors may ask inCallback()).
+  struct EndOfBatch {
+    EventLoop& loop;
+    ~EndOfBatch() {
+      loop.dispatching_ = false;
+      loop.removed_.clear();
+    }
+  } endOfBatch{*this};
   dispatching_ = true;
   for (int i = 0; i < count; ++i) {
     Entry* entry = static_cast<Entry*>(events[i].data.ptr);
@@ -81,9 +91,7 @@ void EventLoop::runOnce(int timeoutMs) {
     // (in removed_) but must not be called.
     if (!entry->removed) entry->handler(events[i].events);
   }
-  timers_.runExpired(now_);  // still inside the batch: what they remove goes below
-  dispatching_ = false;
-  removed_.clear();  // the batch is done: now handlers, and what they own, may go
+  timers_.runExpired(now_);  // still inside the batch: what they remove goes with it
 }
 
 void EventLoop::stopOnSignals(std::initializer_list<int> signals) {

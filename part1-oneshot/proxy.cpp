@@ -72,6 +72,7 @@ void Proxy::serve(Fd client) {
   while ((n = ::recv(backend.get(), buffer, sizeof buffer, 0)) > 0) {
     sendAll(client.get(), buffer, static_cast<size_t>(n), "client");
   }
+  if (n < 0) throwErrno("cannot read from backend");  // run() logs it: this client was cut short
   if (verbose()) log() << "client " << client.get() << " served";
 }
 

@@ -45,6 +45,9 @@ void Connection::handleEvent(Side& from, Side& to, std::uint32_t events) {
 void Connection::relay(Side& from, Side& to) {
   char chunk[kReadChunk];
   const ssize_t n = ::recv(from.fd.get(), chunk, sizeof chunk, 0);
+  // LIMIT: a FIN from either side closes both at once. A client that shuts down its writing
+  // half once its request is out (a half-close) loses the response it is waiting for. Part 4
+  // passes the FIN on, and closes the pair once both directions are done.
   if (n == 0) return close(from, "closed the connection");
   if (n < 0) {
     if (errno != EAGAIN && errno != EINTR) close(from, std::strerror(errno));

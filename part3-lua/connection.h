@@ -1,4 +1,5 @@
-// part2-epoll/connection.h — part 2: one client, relayed to the backend by the event loop.
+// part3-lua/connection.h — part 3: one client, relayed to the backend by the event loop.
+// Unchanged from part2-epoll/connection.h.
 //
 // A Connection owns two non-blocking sockets, the client's and the backend's, and registers a
 // handler for each with the loop. Whatever arrives on one side is written to the other; when

@@ -1,4 +1,5 @@
-// part2-epoll/proxy.h — part 2: the listening side of an event-driven proxy.
+// part3-lua/proxy.h — part 3: the listening side of an event-driven proxy.
+// Unchanged from part2-epoll/proxy.h.
 //
 // Same as part1-oneshot/proxy.h except: the proxy has no loop of its own any more. It registers
 // its listening socket with an EventLoop; whenever clients are waiting, it accepts them all,

@@ -1,4 +1,5 @@
-// part3-lua/config.h — part 3: the proxy's settings, read from a Lua file.
+// part4-slow-writes/config.h — part 4: the proxy's settings, read from a Lua file.
+// Unchanged from part3-lua/config.h.
 //
 // The config file is a Lua 5.4 program. rsp runs it once, at start-up, in a fresh Lua state,
 // then reads three globals from it:

@@ -1,9 +1,9 @@
-// part3-lua/main.cpp — part 3: the command line of rsp-part3.
+// part4-slow-writes/main.cpp — part 4: the command line of rsp-part4.
 //
-//   rsp-part3 [--verbose] CONFIG.lua
+//   rsp-part4 [--verbose] CONFIG.lua
 //
-// Same as part 2's main.cpp except: the listening port and the backend come from a Lua config
-// file (config.h) instead of three arguments.
+// Same as part 3's main.cpp except: --help names part 4 and says what it adds. Part 4 reads
+// the same config file as part 3.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -17,7 +17,7 @@
 #include "proxy.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp part 3: an epoll reverse proxy that reads its settings from a Lua file."};
+  CLI::App app{"rsp part 4: an epoll reverse proxy that queues what it cannot write yet."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);
+
+  // Writing to a pipe whose reader has gone raises SIGPIPE, which ends the process. Sockets are
+  // written with MSG_NOSIGNAL, but a log line is a write() to stderr, which may be such a pipe
+  // (`--verbose 2>&1 | head -1`). With SIGPIPE ignored, that write fails with EPIPE instead.
+  ::signal(SIGPIPE, SIG_IGN);
 
   try {
     rsp::setVerbose(verbose);

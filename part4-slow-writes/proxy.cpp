@@ -50,6 +50,8 @@ Proxy::~Proxy() { loop_.remove(listener_.fd.get()); }
 
 void Proxy::handleAccept() {
   // Take every client that is waiting, not just one: all of them are ready now.
+  // LIMIT: however many there are. A burst of new clients is all taken in this one handler,
+  // while the transfers in flight wait for the next batch. Part 7 bounds accepts per wakeup.
   for (;;) {
     Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
@@ -57,6 +59,8 @@ void Proxy::handleAccept() {
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
       // client queued, and the loop will report it again.
+      // LIMIT: out of descriptors, "again" is at once: the loop spins on the listener, a log
+      // line per turn, until a descriptor frees up. Part 7 pauses accepting instead.
       if (errno != EAGAIN) log() << SystemError("accept failed", errno).what();
       return;
     }
@@ -66,8 +70,10 @@ void Proxy::handleAccept() {
 void Proxy::connectToBackend(Fd client) {
   Fd backend;
   try {
-    // LIMIT: connectTo() blocks until the backend answers. On loopback that is at once; a far
-    // backend that does not answer would stall every client for the connect timeout.
+    // LIMIT: for every client, inside the loop, connectTo() resolves the backend's name
+    // (getaddrinfo) and connects, blocking until the backend answers. On loopback that is at
+    // once; a slow name server, or a far backend that does not answer, stalls every client.
+    // Part 5 resolves the name once at start-up and connects without blocking.
     backend = connectTo(backendHost_, backendPort_);
     setNonBlocking(backend.get());
   } catch (const std::exception& error) {

@@ -1,7 +1,8 @@
--- part3-lua/rsp.lua: a sample config for rsp-part3 (and rsp-part4, which reads the same file).
+-- part4-slow-writes/rsp.lua: a sample config for rsp-part4. Same as part3-lua/rsp.lua: part 4
+-- reads the same settings.
 --
 --   build/bin/rsp-backend --port 8888 &
---   ./tutorial run 3 part3-lua/rsp.lua
+--   ./tutorial run 4 part4-slow-writes/rsp.lua
 --   curl http://127.0.0.1:8000/bytes/100
 --
 -- The config is a Lua 5.4 program: rsp runs it once at start-up and then reads three globals.

@@ -49,6 +49,8 @@ Proxy::~Proxy() { loop_.remove(listener_.fd.get()); }
 
 void Proxy::handleAccept() {
   // Take every client that is waiting, not just one: all of them are ready now.
+  // LIMIT: however many there are. A burst of new clients is all taken in this one handler,
+  // while the transfers in flight wait for the next batch. Part 7 bounds accepts per wakeup.
   for (;;) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
@@ -65,6 +67,8 @@ void Proxy::handleAccept() {
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the
       // client queued, and the loop will report it again.
+      // LIMIT: out of descriptors, "again" is at once: the loop spins on the listener, a log
+      // line per turn, until a descriptor frees up. Part 7 pauses accepting instead.
       if (errno != EAGAIN) log() << SystemError("accept failed", errno).what();
       return;
     }

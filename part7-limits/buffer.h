@@ -1,4 +1,5 @@
-// part4-slow-writes/buffer.h — part 4: the bytes a connection could not write yet.
+// part7-limits/buffer.h — part 7: the bytes a connection could not write yet.
+// Unchanged from part4-slow-writes/buffer.h.
 //
 // A queue of bytes in one contiguous block: append() at the back, consume() from the front.
 //

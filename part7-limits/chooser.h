@@ -1,4 +1,5 @@
-// part6-loadbalancer/chooser.h — part 6: chooseBackend(client), routing decided in Lua.
+// part7-limits/chooser.h — part 7: chooseBackend(client), routing decided in Lua.
+// Unchanged from part6-loadbalancer/chooser.h.
 //
 // If the config file defines chooseBackend, it is called for every new client, in the config's
 // own Lua state (kept alive for this), with one table:

@@ -18,9 +18,11 @@ void Connection::start(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> 
                        std::function<void()> onClosed) {
   auto connection = std::make_shared<Connection>(loop, std::move(client), std::move(pool), backend,
                                                  timeouts, std::move(onClosed));
-  connection->watch(connection->client_);
-  connection->connectNext();
-  connection->settle();
+  connection->guarded([&] {  // from here on, a failure closes the pair and calls onClosed
+    connection->watch(connection->client_);
+    connection->connectNext();
+    connection->settle();
+  });
 }
 
 Connection::Connection(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
@@ -170,7 +172,11 @@ void Connection::relay(Side& side, std::uint32_t events) {
 // Reads what has arrived from the flow's source and forwards it (or, lingering, drops it).
 void Connection::handleRead(Flow& flow) {
   char chunk[kReadChunk];
-  const ssize_t n = ::recv(flow.from.fd.get(), chunk, sizeof chunk, 0);
+  // A flow that writes at once reads whole chunks; one whose destination is behind reads only
+  // what its queue has room for. (It is read only below kHighWater: see forward().)
+  assert(flow.queued.size() < kHighWater);
+  const std::size_t room = flow.queued.empty() ? kReadChunk : kHighWater - flow.queued.size();
+  const ssize_t n = ::recv(flow.from.fd.get(), chunk, room, 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n > 0 && phase_ != Phase::kLingering) {
     return forward(flow, chunk, static_cast<std::size_t>(n));

@@ -60,8 +60,9 @@ namespace rsp {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // One recv() takes up to 64 KiB: on a large response that is a quarter of the system calls
-  // of 16 KiB reads, which made the difference against HAProxy in ./tutorial bench. At most
-  // kHighWater + kReadChunk (128 KiB) is ever queued in one flow.
+  // of 16 KiB reads, which made the difference against HAProxy in ./tutorial bench. But while
+  // bytes are queued in a flow, a read takes no more than the queue has room for below
+  // kHighWater: at most kReadChunk (64 KiB) is ever queued in one flow, not part 4's 128 KiB.
   static constexpr std::size_t kReadChunk = 64 * 1024;
   static constexpr std::size_t kHighWater = 64 * 1024;  // stop reading the source here
   static constexpr std::size_t kLowWater = 16 * 1024;   // and start again here

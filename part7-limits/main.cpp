@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);
 
+  // Writing to a pipe whose reader has gone raises SIGPIPE, which ends the process. Sockets are
+  // written with MSG_NOSIGNAL, but a log line is a write() to stderr, which may be such a pipe
+  // (`--verbose 2>&1 | head -1`). With SIGPIPE ignored, that write fails with EPIPE instead.
+  ::signal(SIGPIPE, SIG_IGN);
+
   try {
     rsp::setVerbose(verbose);
     const rsp::Config config = rsp::loadConfig(configPath);

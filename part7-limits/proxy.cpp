@@ -95,11 +95,12 @@ void Proxy::accepted(Fd client, const sockaddr_storage& address) {
     return;
   }
   setNoDelay(client.get());
+  ++open_;  // first: a pair that fails at once calls pairClosed() from inside start()
   try {
     Connection::start(loop_, std::move(client), pool_, *backend, timeouts_,
                       [this] { pairClosed(); });
-    ++open_;
-  } catch (const std::exception& error) {  // e.g. ENOMEM from epoll_ctl: this client only
+  } catch (const std::exception& error) {  // bad_alloc before the pair existed: this client only
+    --open_;
     log() << "cannot take a client: " << error.what();
   }
 }

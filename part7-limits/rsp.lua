@@ -1,8 +1,9 @@
--- part6-loadbalancer/rsp.lua: a sample config for rsp-part6 (a file from parts 3-5 works too).
+-- part7-limits/rsp.lua: a sample config for rsp-part7 (a file from parts 3-6 works too). Same as
+-- part6-loadbalancer/rsp.lua.
 --
 --   build/bin/rsp-backend --port 8001 --name b1 &
 --   build/bin/rsp-backend --port 8002 --name b2 &
---   ./tutorial run 6 part6-loadbalancer/rsp.lua
+--   ./tutorial run 7 part7-limits/rsp.lua
 --   curl -i http://127.0.0.1:8000/bytes/10      # the X-Backend header says who answered
 --
 -- The config is a Lua 5.4 program: rsp runs it once at start-up and then reads its globals.

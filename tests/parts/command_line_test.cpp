@@ -26,6 +26,14 @@ TEST_CASE("--help explains the command line", "[command-line]") {
   CHECK_THAT(help.output(), Catch::Contains(kExpected.takesLuaConfig ? "CONFIG" : "LISTEN_PORT"));
 }
 
+// Each part starts as a copy of the one before: this catches a copy that still calls itself by
+// the old part's name.
+TEST_CASE("--help names this part", "[command-line]") {
+  ChildProcess help({RSP_PART_BINARY, "--help"});
+  REQUIRE(runToEnd(help).code == 0);
+  CHECK_THAT(help.output(), Catch::StartsWith("rsp part " + std::to_string(RSP_PART) + ": "));
+}
+
 TEST_CASE("a command line with nothing on it is refused with a message", "[command-line]") {
   ChildProcess bare({RSP_PART_BINARY});
   const ExitStatus status = runToEnd(bare);

@@ -1,5 +1,6 @@
 // tests/parts/faults_test.cpp — clients that vanish, a backend that is down: the proxy closes
-// that one connection, keeps serving everyone else, and leaks no file descriptor.
+// that one connection, keeps serving everyone else, and leaks no file descriptor. A stderr that
+// nobody reads any more does not stop it either.
 #include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
@@ -75,4 +76,23 @@ TEST_CASE("a backend that is down: the client is let go, and service resumes", "
   }
   INFO(served.describe());
   CHECK(served.body.intact());
+}
+
+TEST_CASE("a log line to a closed pipe does not kill the proxy", "[faults]") {
+  TestBackend backend;
+  ProxySetup setup = setupFor(backend.port());
+  setup.verbose = true;  // a line on stderr for every client
+  TempDir dir;
+  ChildProcess proxy(proxyCommand(setup, dir), {}, ChildProcess::Stderr::kClosedPipe);
+  const std::optional<std::uint16_t> port = proxy.waitForStarted(10s);
+  REQUIRE(port.has_value());
+  for (int i = 0; i < 3; ++i) {
+    const FetchResult served = fetch(*port, bytes(100000));
+    INFO("client " << i << ": " << served.describe());
+    CHECK(served.ok());
+    CHECK(served.body.intact());
+  }
+  const std::optional<ExitStatus> ended = proxy.waitForExit(500ms);  // a dying one is gone by then
+  INFO("the proxy " << (ended ? ended->describe() : "is still running"));
+  CHECK_FALSE(ended.has_value());
 }

@@ -23,7 +23,7 @@ ProxySetup balancing(std::vector<std::uint16_t> backendPorts, const std::string&
   return setup;
 }
 
-// Who answered a request: its backend's name, or "failed".
+// Who answered a request for bytes(N): its backend's name, or "failed".
 std::string answerer(const FetchResult& result) {
   return result.ok() && result.body.intact() ? result.header("X-Backend") : "failed";
 }
@@ -41,7 +41,7 @@ std::string whoAnswers(std::uint16_t port, int count) {
 
 }  // namespace
 
-TEST_CASE("round robin: 300 requests over three backends, 100 each", "[load-balancing]") {
+TEST_CASE("round robin: 300 requests over three backends give each 100", "[load-balancing]") {
   TestBackend b1(0, "b1"), b2(0, "b2"), b3(0, "b3");
   RunningProxy proxy = startProxy(balancing({b1.port(), b2.port(), b3.port()}));
   CHECK(whoAnswers(proxy.port, 300) == "b1 100, b2 100, b3 100");
@@ -60,7 +60,7 @@ TEST_CASE("a backend may be written as a table with address and port", "[load-ba
   CHECK(whoAnswers(*port, 10) == "b1 5, b2 5");
 }
 
-TEST_CASE("leastconn: while one backend holds a long request, short ones go to the other",
+TEST_CASE("leastconn: short requests go to the backend that holds no long one",
           "[load-balancing]") {
   TestBackend b1(0, "b1"), b2(0, "b2");
   RunningProxy proxy = startProxy(balancing({b1.port(), b2.port()}, "balance = 'leastconn'\n"));
@@ -77,12 +77,13 @@ TEST_CASE("leastconn: while one backend holds a long request, short ones go to t
   }
   holder.join();
   INFO("the long request went to " << busy << ", the short ones to: " << shortOnes);
-  CHECK(answerer(held) == busy);
+  CHECK(held.ok());  // its body says how long it was delayed: not a pattern to check
+  CHECK(held.header("X-Backend") == busy);
   const std::string other = busy == "b1" ? "b2 " : "b1 ";
   CHECK(shortOnes == other + other + other + other + other + other + other + other + other + other);
 }
 
-TEST_CASE("chooseBackend sees the client and the backends, and its choice is obeyed",
+TEST_CASE("chooseBackend sees the client and the backends and its choice is obeyed",
           "[load-balancing]") {
   TestBackend b1(0, "b1"), b2(0, "b2"), b3(0, "b3");
   const std::string lua = R"(
@@ -129,7 +130,7 @@ TEST_CASE("a chooseBackend that fails is logged and the client is served anyway"
   CHECK(proxy.process->running());
 }
 
-TEST_CASE("one of three backends dies: no client notices, and it is back after a check",
+TEST_CASE("one of three backends dies: no client notices and it is back after a check",
           "[load-balancing]") {
   TestBackend b1(0, "b1"), b3(0, "b3");
   auto b2 = std::make_unique<TestBackend>(0, "b2");

@@ -58,7 +58,7 @@ std::string ExitStatus::describe() const {
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
-                           const std::vector<std::string>& environment) {
+                           const std::vector<std::string>& environment, Stderr stderrTo) {
   int out[2], err[2], report[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throwErrno("pipe2");
   Fd outRead(out[0]), outWrite(out[1]);
@@ -86,6 +86,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     ::sigprocmask(SIG_SETMASK, &none, nullptr);  // whatever the test blocked, the child gets
     ::dup2(outWrite.get(), STDOUT_FILENO);
     ::dup2(errWrite.get(), STDERR_FILENO);
+    // Descriptors the test itself inherited must not reach the child: they would take up its
+    // descriptor numbers (a limit test counts on them) and keep pipes open behind our back.
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     ::execve(program.c_str(), argp.data(), envp.data());
     const int error = errno;
     [[maybe_unused]] ssize_t ignored = ::write(reportWrite.get(), &error, sizeof error);
@@ -100,6 +103,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   }
   outWrite.reset();
   errWrite.reset();
+  if (stderrTo == Stderr::kClosedPipe) errRead.reset();  // the child's is the only end left
   reader_ = std::thread([this, o = outRead.release(), e = errRead.release()] { readOutput(o, e); });
 }
 
@@ -109,10 +113,10 @@ ChildProcess::~ChildProcess() {
 }
 
 void ChildProcess::readOutput(int outFd, int errFd) {
-  Fd out(outFd), err(errFd);
+  Fd out(outFd), err(errFd);  // errFd is -1 when stderr is not captured: poll() skips it
   pollfd fds[2] = {{out.get(), POLLIN, 0}, {err.get(), POLLIN, 0}};
   std::string* targets[2] = {&stdout_, &stderr_};
-  int open = 2;
+  int open = err ? 2 : 1;
   while (open > 0) {
     if (::poll(fds, 2, -1) < 0) continue;
     for (int i = 0; i < 2; ++i) {
@@ -176,6 +180,10 @@ ExitStatus ChildProcess::stop() {
   if (auto status = waitForExit(std::chrono::seconds(5))) return *status;
   ::kill(pid_, SIGKILL);
   return *waitForExit(std::chrono::seconds(60));
+}
+
+void ChildProcess::sendSignal(int signal) {
+  if (!exit_) ::kill(pid_, signal);
 }
 
 bool ChildProcess::running() { return !waitForExit(std::chrono::milliseconds(0)); }

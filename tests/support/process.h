@@ -27,11 +27,17 @@ struct ExitStatus {
 
 class ChildProcess {
  public:
+  // Where the child's stderr goes: to a pipe we read (errors() returns it), or to a pipe whose
+  // reading end we close at once, as `2>&1 | head -1` does once head has its line: a write to
+  // it fails with EPIPE, or raises SIGPIPE.
+  enum class Stderr { kCaptured, kClosedPipe };
+
   // Starts argv[0] (looked up in PATH if it has no '/', like a shell does) with the given
   // arguments; `environment` entries ("NAME=value") are added to ours. Throws if the program
   // cannot be started at all.
   explicit ChildProcess(const std::vector<std::string>& argv,
-                        const std::vector<std::string>& environment = {});
+                        const std::vector<std::string>& environment = {},
+                        Stderr stderrTo = Stderr::kCaptured);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -50,6 +56,10 @@ class ChildProcess {
 
   // SIGTERM, then SIGKILL if it has not exited within five seconds; reaps it.
   ExitStatus stop();
+
+  // Sends `signal` (SIGHUP, SIGTERM, ...) and returns at once: what the child does with it is
+  // what the test is about. Does nothing once the child has been reaped (its PID may be reused).
+  void sendSignal(int signal);
 
   bool running();
   std::string output() const;  // stdout so far

@@ -1,8 +1,11 @@
 // tests/support/procfs.cpp — see procfs.h.
 #include "procfs.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace rsp::test {
@@ -26,6 +29,22 @@ int openFdCount(pid_t pid) {
     ++count;
   }
   return error ? -1 : count;
+}
+
+double cpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  // "PID (NAME) STATE ...": the name may hold spaces and parentheses, so count fields from the
+  // last ')'. utime and stime are fields 14 and 15, the 12th and 13th after it, in clock ticks.
+  const std::size_t nameEnd = line.rfind(')');
+  if (nameEnd == std::string::npos) return -1;
+  std::istringstream fields(line.substr(nameEnd + 1));
+  std::string skipped;
+  for (int i = 0; i < 11; ++i) fields >> skipped;
+  long long utime = 0, stime = 0;
+  if (!(fields >> utime >> stime)) return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::int64_t residentKiB(pid_t pid) { return statusField(pid, "VmRSS"); }

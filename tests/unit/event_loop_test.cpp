@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <memory>
+#include <stdexcept>
 
 #include "common/event_loop.h"
 
@@ -99,6 +100,28 @@ TEST_CASE("a handler that removes itself lives until the batch is over", "[event
   CHECK(seenAfterRemove == 1);
   CHECK_FALSE(loop.watches(pair.a.get()));
   CHECK_FALSE(destroyedInCallback);
+}
+
+TEST_CASE("a handler that throws still ends the batch", "[event-loop]") {
+  rsp::EventLoop loop;
+  SocketPair thrower, other;
+  bool destroyedInCallback = false;
+  auto probe = std::make_shared<Probe>(Probe{loop, destroyedInCallback});
+  const std::weak_ptr<Probe> otherHandlerAlive = probe;
+  loop.add(other.a.get(), EPOLLIN, [probe = std::move(probe)](std::uint32_t) {});
+  int calls = 0;
+  loop.add(thrower.a.get(), EPOLLIN, [&](std::uint32_t) {
+    if (++calls > 1) return;
+    loop.remove(other.a.get());  // its handler now waits for the end of the batch
+    throw std::runtime_error("handler failed");
+  });
+  thrower.makeReadable();
+  CHECK_THROWS_WITH(loop.runOnce(1000), "handler failed");
+  CHECK_FALSE(loop.inCallback());
+  CHECK(otherHandlerAlive.expired());  // released with the batch, not kept for the next one
+  CHECK_FALSE(destroyedInCallback);
+  loop.runOnce(1000);  // the loop goes on: the descriptor is still readable
+  CHECK(calls == 2);
 }
 
 TEST_CASE("an eventfd wakes the loop and stop() ends run()", "[event-loop]") {
