@@ -26,7 +26,7 @@ constexpr milliseconds kIdleWatch = 2500ms;
 
 constexpr int kBalancedRequests = 24;  // half of them before a backend stops, half after
 
-constexpr int kPairsThatFit = 20;  // the descriptors the proxy is allowed beyond what it holds
+constexpr int kPairsThatFit = 20;  // pairs the proxy has descriptors left for
 constexpr int kCrowd = 30;         // idle clients: ten more than fit
 constexpr milliseconds kCrowdWatch = 2s;
 constexpr std::size_t kLogKept = 64 * 1024;  // of the log lines a flooding part writes

@@ -9,10 +9,11 @@
 //   - part 6, load balancing: 24 requests, one after the other, over three backends named b1,
 //     b2 and b3 (each reply says which: X-Backend); b2 is stopped after the 12th request, and
 //     still every request is answered.
-//   - part 7, limits: 40 idle clients in front of a proxy allowed 64 descriptors (prlimit), so
-//     that some of them do not fit. For 2 s the tour counts the proxy's CPU time and the lines
-//     it logs: part 4 spins and floods its log, part 7 pauses accepting. Then the idle clients
-//     leave, and a new client must be served.
+//   - part 7, limits: the proxy's descriptor limit is lowered (prlimit) to leave room for 20
+//     pairs, and 30 idle clients come. For 2 s the tour counts the proxy's CPU time and the
+//     lines it logs: part 4 retries the accept that fails at full speed and logs every failure,
+//     part 7 pauses accepting and says so once. Then the idle clients leave, and a new client
+//     must be served.
 //
 // Each starts the part afresh, with the settings it needs, writes one line of results, and
 // stops the part again (also when something throws). A part that exits meanwhile is noted in
@@ -30,8 +31,9 @@ namespace rsp::test {
 // What the lessons are, for the tour's introduction; the numbers come from lessons.cpp.
 std::string lessonsIntro();
 
-// Each runs its scenario against the part that `setup` starts (part, binary and the tour's
-// backend set), shows the result on `line` and records it in `run`.
+// Each runs its scenario against the part that `setup` starts (its part, binary and the tour's
+// backend port set; the lesson adds what it needs), shows the result on `line` and records it
+// in `run`.
 void runIdleClients(PartRun& run, ProxySetup setup, ProgressLine& line);
 void runBalancing(PartRun& run, ProxySetup setup, ProgressLine& line);
 void runOutOfDescriptors(PartRun& run, ProxySetup setup, ProgressLine& line);
