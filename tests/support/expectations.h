@@ -36,4 +36,11 @@ constexpr int kParts = sizeof kTable / sizeof kTable[0];
 
 constexpr const Expectations& expectationsFor(int part) { return kTable[part - 1]; }
 
+// Two more promises, from the posts of parts 5 and 7, that the demo's tour shows on parts 4-7
+// (tests/tools/lessons.h). Each holds from the part that makes it onwards:
+// a pair that moves no byte for idleTimeout is closed (before, it is kept for ever) ...
+constexpr bool closesIdlePairs(int part) { return part >= 5; }
+// ... and out of descriptors, accepting pauses (before, it is retried at once, and logged).
+constexpr bool pausesOutOfDescriptors(int part) { return part >= 7; }
+
 }  // namespace rsp::test

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -125,7 +126,12 @@ void ChildProcess::readOutput(int outFd, int errFd) {
       const ssize_t n = ::read(fds[i].fd, chunk, sizeof chunk);
       std::lock_guard lock(mutex_);
       if (n > 0) {
-        targets[i]->append(chunk, static_cast<std::size_t>(n));
+        std::size_t kept = static_cast<std::size_t>(n);
+        if (targets[i] == &stderr_) {  // count every line, keep what fits
+          errorLines_ += static_cast<std::uint64_t>(std::count(chunk, chunk + n, '\n'));
+          kept = std::min(kept, errorsKept_ - std::min(errorsKept_, stderr_.size()));
+        }
+        targets[i]->append(chunk, kept);
       } else if (n == 0 || errno != EINTR) {
         fds[i].fd = -1;
         --open;
@@ -196,6 +202,16 @@ std::string ChildProcess::output() const {
 std::string ChildProcess::errors() const {
   std::lock_guard lock(mutex_);
   return stderr_;
+}
+
+std::uint64_t ChildProcess::errorLines() const {
+  std::lock_guard lock(mutex_);
+  return errorLines_;
+}
+
+void ChildProcess::keepErrorsUpTo(std::size_t bytes) {
+  std::lock_guard lock(mutex_);
+  errorsKept_ = bytes;
 }
 
 }  // namespace rsp::test

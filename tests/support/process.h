@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -62,8 +63,13 @@ class ChildProcess {
   void sendSignal(int signal);
 
   bool running();
-  std::string output() const;  // stdout so far
-  std::string errors() const;  // stderr so far
+  std::string output() const;        // stdout so far
+  std::string errors() const;        // stderr so far (up to the limit below)
+  std::uint64_t errorLines() const;  // lines written to stderr so far, kept or not
+
+  // From now on keeps at most `bytes` of stderr, while errorLines() goes on counting: for a
+  // child that may write megabytes of log (part 4 out of descriptors).
+  void keepErrorsUpTo(std::size_t bytes);
 
  private:
   void readOutput(int outFd, int errFd);
@@ -73,6 +79,8 @@ class ChildProcess {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::string stdout_, stderr_;
+  std::size_t errorsKept_ = std::string::npos;  // the most of stderr_ to keep
+  std::uint64_t errorLines_ = 0;
   bool outputClosed_ = false;
   std::thread reader_;
 };

@@ -31,6 +31,16 @@ int openFdCount(pid_t pid) {
   return error ? -1 : count;
 }
 
+std::vector<int> openFds(pid_t pid) {
+  std::error_code error;
+  std::vector<int> fds;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", error), end;
+       !error && it != end; it.increment(error)) {
+    fds.push_back(std::stoi(it->path().filename().string()));
+  }
+  return error ? std::vector<int>() : fds;
+}
+
 double cpuSeconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string line;

@@ -1,6 +1,7 @@
 // tests/tools/report.cpp — see report.h.
 #include "report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace rsp::test {
@@ -36,6 +37,11 @@ std::string bodyMap(const PatternChecker& body, std::size_t cells) {
 std::string mapLegend(const PatternChecker& body, std::size_t cells) {
   return "1 cell = " + formatBytes(body.expected() / cells) +
          ":  # arrived intact   - partly lost   . lost entirely";
+}
+
+std::string label(const std::string& text) {
+  const std::string indented = "  " + text;
+  return indented + std::string(kLabelWidth - std::min(kLabelWidth, indented.size()), ' ');
 }
 
 std::string verdict(const FetchResult& result) {

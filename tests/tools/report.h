@@ -32,6 +32,11 @@ std::string bodyMap(const PatternChecker& body, std::size_t cells = kMapCells);
 // What one map cell stands for, and what its characters mean.
 std::string mapLegend(const PatternChecker& body, std::size_t cells = kMapCells);
 
+// "  four clients, /delay/1000   ": the first column of a line of the tour, `text` indented by
+// two and padded to kLabelWidth.
+constexpr std::size_t kLabelWidth = 30;
+std::string label(const std::string& text);
+
 // One line: INTACT, BYTES LOST, DAMAGED, TIMED OUT or NO REPLY, and the numbers behind it.
 std::string verdict(const FetchResult& result);
 

@@ -1,8 +1,5 @@
-// tests/tools/summary.cpp — see summary.h.
+// tests/tools/summary.cpp — whether each part behaved as its post says. See summary.h.
 #include "summary.h"
-
-#include <algorithm>
-#include <cstddef>
 
 #include "expectations.h"
 #include "report.h"
@@ -14,7 +11,12 @@ constexpr const char* kTitles[] = {"one-shot", "epoll loop",     "Lua config", "
                                    "timeouts", "load balancing", "limits"};
 static_assert(sizeof kTitles / sizeof kTitles[0] == kParts, "a title for every part");
 
-using Row = std::vector<std::string>;
+// Out of descriptors, a part that pauses spends at most a tenth of the time on the CPU and
+// writes a handful of lines; one that spins spends a quarter of it at least, or floods its log.
+constexpr int kCalmCpuPercent = 10;
+constexpr std::uint64_t kCalmLogLines = 5;
+constexpr int kSpinCpuPercent = 25;
+constexpr std::uint64_t kFloodLogLines = 1000;
 
 std::string fourClientsProblem(const FourClients& four, const Expectations& expected) {
   if (four.answered < kFourClients) {
@@ -43,45 +45,74 @@ std::string slowClientProblem(const FetchResult& slow, const Expectations& expec
   return {};
 }
 
-std::string lostCell(const PatternChecker& body) {
-  if (body.missing() == 0) return body.intact() ? "0" : "0 (damaged)";
-  const std::uint64_t percent = body.expected() ? body.missing() * 100 / body.expected() : 0;
-  return std::to_string(body.missing()) + " (" + std::to_string(percent) + "%)";
+std::string idleProblem(const IdleClients& idle, int part) {
+  const std::string closed = std::to_string(idle.closed) + " of " + std::to_string(idle.clients) +
+                             " idle clients were closed";
+  if (!closesIdlePairs(part)) {
+    return idle.closed == 0 ? "" : closed + ", but its post says it keeps them for ever";
+  }
+  if (idle.closed < idle.clients) {
+    return "only " + closed + " within " + formatSeconds(idle.watched) +
+           ", but its post says idleTimeout closes them";
+  }
+  if (idle.firstClosed < idle.idleTimeout / 2) {
+    return "an idle client was closed after " + formatSeconds(idle.firstClosed) +
+           ", long before its idleTimeout of " + formatSeconds(idle.idleTimeout);
+  }
+  return {};
 }
 
-Row rowFor(const PartRun& run) {
-  Row row{std::to_string(run.part), partTitle(run.part)};
-  if (!run.cannotRun.empty()) {
-    row.insert(row.end(), {"-", "not run", "-", "-"});
-  } else {
-    const PatternChecker& body = run.slowClient.body;
-    row.push_back(formatSeconds(run.fourClients.took));
-    row.push_back(run.slowClient.ok()
-                      ? std::to_string(body.received()) + " of " + std::to_string(body.expected())
-                      : "no reply");
-    row.push_back(lostCell(body));
-    row.push_back(run.memoryGrowthKiB < 0 ? "?" : "+" + formatKiB(run.memoryGrowthKiB));
+std::string balancingProblem(const Balancing& balancing) {
+  if (balancing.answered < balancing.requests) {
+    return "only " + std::to_string(balancing.answered) + " of " +
+           std::to_string(balancing.requests) + " requests over three backends were answered (" +
+           balancing.firstFailure + ")";
   }
-  row.push_back(problemsWith(run).empty() ? "yes" : "NO");
-  return row;
-}
-
-std::string formatRows(const std::vector<Row>& rows) {
-  std::vector<std::size_t> widths;
-  for (const Row& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string text;
-  for (const Row& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line +=
-          i + 1 < row.size() ? row[i] + std::string(widths[i] - row[i].size() + 2, ' ') : row[i];
+  for (const std::string& backend : balancing.backends) {
+    if (!balancing.before.contains(backend)) {
+      return backend + " got none of the first requests, but its post says it spreads them: " +
+             spread(balancing);
     }
-    text += line + "\n";
   }
-  return text;
+  return {};
+}
+
+std::string descriptorsProblem(const OutOfDescriptors& crowd, int part) {
+  if (crowd.cpu < milliseconds(0)) return "its CPU time could not be read from /proc";
+  if (!crowd.servedAfter) {
+    return "once the idle clients left, a new client was not served: " + crowd.failure;
+  }
+  const std::string what =
+      "out of descriptors it used " + descriptorsCell(crowd) + " in " + formatSeconds(crowd.window);
+  if (pausesOutOfDescriptors(part) &&
+      (crowd.cpu > crowd.window * kCalmCpuPercent / 100 || crowd.logLines > kCalmLogLines)) {
+    return what + ", but its post says it pauses accepting";
+  }
+  if (!pausesOutOfDescriptors(part) && crowd.cpu < crowd.window * kSpinCpuPercent / 100 &&
+      crowd.logLines < kFloodLogLines) {
+    return what + ", but its post says it spins, logging every failed accept";
+  }
+  return {};
+}
+
+// What the lessons this part shows (see lessons.h) say against its post. A lesson it should
+// have shown and did not is a problem too.
+std::vector<std::string> lessonProblems(const PartRun& run) {
+  std::vector<std::string> problems;
+  if (showsIdleClients(run.part)) {
+    problems.push_back(run.idleClients ? idleProblem(*run.idleClients, run.part)
+                                       : "the idle clients were not shown");
+  }
+  if (showsBalancing(run.part)) {
+    problems.push_back(run.balancing ? balancingProblem(*run.balancing)
+                                     : "the three backends were not shown");
+  }
+  if (showsOutOfDescriptors(run.part)) {
+    problems.push_back(run.outOfDescriptors ? descriptorsProblem(*run.outOfDescriptors, run.part)
+                                            : "the clients out of descriptors were not shown");
+  }
+  std::erase(problems, std::string());
+  return problems;
 }
 
 }  // namespace
@@ -89,6 +120,10 @@ std::string formatRows(const std::vector<Row>& rows) {
 std::string partTitle(int part) {
   return part >= 1 && part <= kParts ? kTitles[part - 1] : "part " + std::to_string(part);
 }
+
+bool showsIdleClients(int part) { return part == kBefore || closesIdlePairs(part); }
+bool showsBalancing(int part) { return expectationsFor(part).takesBackendList; }
+bool showsOutOfDescriptors(int part) { return part == kBefore || pausesOutOfDescriptors(part); }
 
 std::string servedHow(milliseconds took) {
   if (took >= kOneAtATimeAtLeast) return "one at a time";
@@ -104,15 +139,9 @@ std::vector<std::string> problemsWith(const PartRun& run) {
                               slowClientProblem(run.slowClient, expected)}) {
     if (!problem.empty()) problems.push_back(problem);
   }
+  for (std::string problem : lessonProblems(run)) problems.push_back(problem);
   if (!run.endedEarly.empty()) problems.push_back("the proxy " + run.endedEarly);
   return problems;
-}
-
-std::string summaryTable(const std::vector<PartRun>& runs) {
-  std::vector<Row> rows{{"part", "what it is", "4 clients took", "slow client got", "lost",
-                         "peak memory", "as expected"}};
-  for (const PartRun& run : runs) rows.push_back(rowFor(run));
-  return formatRows(rows);
 }
 
 }  // namespace rsp::test

@@ -1,13 +1,16 @@
 // tests/tools/summary.h — what the tour found out about each part, and whether it is right.
 //
-// rsp-demo runs two scenarios against every part (see tour.h) and keeps what it saw in a
-// PartRun. This file holds everything that only reads those results: whether a part behaved as
-// its post says (the table in expectations.h), and the summary table the tour ends with. It is
-// kept apart from the code that runs the parts so that tests can check it on made-up results.
+// rsp-demo runs two scenarios against every part (see tour.h), and the lessons of parts 5-7
+// against parts 4-7 (lessons.h), and keeps what it saw in a PartRun. This file holds everything
+// that only reads those results: whether a part behaved as its post says (expectations.h), and
+// the tables the tour ends with. It is kept apart from the code that runs the parts so that
+// tests can check it on made-up results.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,37 @@ struct FourClients {
   std::string firstFailure;  // what went wrong with a client that was not answered
 };
 
+// Part 5's lesson: clients that send half a request and then nothing (see lessons.h).
+struct IdleClients {
+  int clients = 0;
+  int closed = 0;               // by the proxy, while the tour watched
+  milliseconds firstClosed{0};  // after the clients went quiet
+  milliseconds lastClosed{0};   // ... meaningful if closed > 0
+  milliseconds watched{0};      // how long the tour watched them
+  milliseconds idleTimeout{0};  // the part's setting; 0: it has none
+};
+
+// Part 6's lesson: requests spread over three named backends, one of them stopped half-way.
+struct Balancing {
+  std::vector<std::string> backends{};  // their names, "b1", "b2", "b3"
+  std::string stopped{};                // the one stopped after the first half of the requests
+  std::map<std::string, int> before{};  // replies per backend (X-Backend), before the stop
+  std::map<std::string, int> after{};   // ... and after it
+  int requests = 0;
+  int answered = 0;  // whole replies
+  std::string firstFailure{};
+};
+
+// Part 7's lesson: more idle clients than the proxy has descriptors for.
+struct OutOfDescriptors {
+  int clients = 0;
+  milliseconds window{0};      // how long the tour watched, once the clients were in
+  milliseconds cpu{-1};        // CPU time the proxy used meanwhile; -1: unknown
+  std::uint64_t logLines = 0;  // lines it wrote to stderr meanwhile
+  bool servedAfter = false;    // once the idle clients left, a new client was served
+  std::string failure{};       // ... and if not, why
+};
+
 struct PartRun {
   int part = 0;
   std::string cannotRun;  // why the part was not run at all: a missing binary, a failed start
@@ -34,7 +68,19 @@ struct PartRun {
   FetchResult slowClient;
   std::int64_t memoryGrowthKiB = -1;  // peak resident memory minus that at start; -1: unknown
   std::string endedEarly;             // how the proxy ended, if it ended during the tour
+  // The lessons of parts 5-7, for the parts that show them (lessons.h); empty: not run.
+  std::optional<IdleClients> idleClients;
+  std::optional<Balancing> balancing;
+  std::optional<OutOfDescriptors> outOfDescriptors;
 };
+
+// The part that ends the original series. The tour shows later lessons on it too, as "before".
+constexpr int kBefore = 4;
+
+// Which parts show which lesson: those that have it, and part 4 (where it can be set up).
+bool showsIdleClients(int part);       // parts 4-7
+bool showsBalancing(int part);         // parts 6 and 7: part 4 cannot take a list of backends
+bool showsOutOfDescriptors(int part);  // parts 4 and 7
 
 // A few words on what the part is: "one-shot", "epoll loop", "Lua config", "write queues".
 std::string partTitle(int part);
@@ -48,5 +94,15 @@ std::vector<std::string> problemsWith(const PartRun& run);
 // One row per part: what it is, how long four clients took, how many bytes the slow client got
 // and lost, the proxy's peak memory growth, and whether that is what its post says.
 std::string summaryTable(const std::vector<PartRun>& runs);
+
+// One row per part that showed a lesson: what became of its idle clients, its requests over
+// three backends and its crowd of clients out of descriptors ("-" where not shown).
+std::string lessonsTable(const std::vector<PartRun>& runs);
+
+// What a lesson showed, in a few words, for the tour's lines and the lessons table:
+std::string idleCell(const IdleClients& idle);           // "all 10 closed after 1.01 s"
+std::string balancingCell(const Balancing& balancing);   // "24 of 24 answered"
+std::string spread(const Balancing& balancing);          // "b1 4, b2 4, b3 4; b2 stopped; ..."
+std::string descriptorsCell(const OutOfDescriptors& o);  // "1.18 s CPU, 551651 log lines"
 
 }  // namespace rsp::test

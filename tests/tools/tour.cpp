@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iomanip>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "expectations.h"
 #include "interrupt.h"
 #include "launch.h"
+#include "lessons.h"
 #include "procfs.h"
 #include "progress.h"
 #include "report.h"
@@ -31,11 +31,10 @@ constexpr int kSlowReceiveBuffer = 4096;
 constexpr milliseconds kSlowPause = 1s;
 constexpr std::uint64_t kSlowRate = 2 * 1024 * 1024;  // bytes a second: 11 MiB in about 6 s
 constexpr milliseconds kClientDeadline = 30s;         // every client gives up after this
-constexpr int kLabelWidth = 30;
 
 constexpr char kNext[] =
     "\nNext: read the posts, starting with blog/README.md, and see what each step changed with\n"
-    "./tutorial diff 1 2 (then 2 3, and 3 4).\n";
+    "./tutorial diff 1 2 (then 2 3, and so on up to 6 7).\n";
 
 milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
@@ -53,14 +52,8 @@ std::string intro() {
       << formatSeconds(kSlowPause) << "\n    before reading, then reads " << formatBytes(kSlowRate)
       << " a second, and checks every byte.\n"
       << "    Its map shows the body in " << kMapCells
-      << " cells: # arrived intact, - partly lost, . lost entirely.\n\n";
-  return out.str();
-}
-
-// "  four clients, /delay/1000   ": the first column of a scenario's line.
-std::string label(const std::string& text) {
-  std::ostringstream out;
-  out << "  " << std::left << std::setw(kLabelWidth - 2) << text;
+      << " cells: # arrived intact, - partly lost, . lost entirely.\n"
+      << lessonsIntro();
   return out.str();
 }
 
@@ -155,11 +148,8 @@ std::int64_t memoryGrowthKiB(pid_t pid, std::int64_t residentAtStart) {
   return peak < 0 || residentAtStart < 0 ? -1 : peak - residentAtStart;
 }
 
-void runScenarios(PartRun& run, const std::filesystem::path& binary, std::uint16_t backendPort,
-                  std::ostream& out, bool live) {
-  // The proxy's destructor stops it, also on a throw.
-  RunningProxy proxy =
-      startProxy({.part = run.part, .binary = binary.string(), .backendPort = backendPort});
+void runScenarios(PartRun& run, const ProxySetup& setup, std::ostream& out, bool live) {
+  RunningProxy proxy = startProxy(setup);  // its destructor stops it, also on a throw
   const WatchedChild watched(proxy.pid());
   const std::int64_t residentAtStart = residentKiB(proxy.pid());
   ProgressLine fourLine(out, live), slowLine(out, live);
@@ -171,6 +161,14 @@ void runScenarios(PartRun& run, const std::filesystem::path& binary, std::uint16
   if (!proxy.process->running()) {
     run.endedEarly = "exited during the tour: " + proxy.process->stop().describe();
   }
+}
+
+// The lessons of parts 5-7 that this part shows (lessons.h), each on a fresh start of it.
+void runLessons(PartRun& run, const ProxySetup& setup, std::ostream& out, bool live) {
+  ProgressLine idleLine(out, live), balancingLine(out, live), descriptorsLine(out, live);
+  if (showsIdleClients(run.part)) runIdleClients(run, setup, idleLine);
+  if (showsBalancing(run.part)) runBalancing(run, setup, balancingLine);
+  if (showsOutOfDescriptors(run.part)) runOutOfDescriptors(run, setup, descriptorsLine);
 }
 
 // Lists how each part differs from its post; returns the parts that did.
@@ -201,7 +199,9 @@ PartRun tourPart(int part, const std::filesystem::path& binary, std::uint16_t ba
     run.cannotRun = shown(binary) + " is missing (build it: cmake --build --preset default)";
   } else {
     try {
-      runScenarios(run, binary, backendPort, out, live);
+      const ProxySetup setup{.part = part, .binary = binary.string(), .backendPort = backendPort};
+      runScenarios(run, setup, out, live);
+      runLessons(run, setup, out, live);
     } catch (const std::exception& error) {  // e.g. it did not start: its first line says why
       const std::string what = error.what();
       run.cannotRun = what.substr(0, what.find('\n'));
@@ -220,7 +220,7 @@ std::vector<int> runTour(const std::filesystem::path& binaryDir, std::ostream& o
     const std::filesystem::path binary = binaryDir / ("rsp-part" + std::to_string(part));
     runs.push_back(tourPart(part, binary, backend.port(), out, live));
   }
-  out << summaryTable(runs) << '\n';
+  out << summaryTable(runs) << '\n' << lessonsTable(runs) << '\n';
   const std::vector<int> failed = reportProblems(runs, out);
   if (failed.empty()) out << "Every part behaved as its post says.\n";
   out << kNext << std::flush;

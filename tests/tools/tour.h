@@ -1,15 +1,18 @@
-// tests/tools/tour.h — rsp-demo's tour: every part, two scenarios each, and the verdict.
+// tests/tools/tour.h — rsp-demo's tour: every part, two scenarios each, the lessons of parts
+// 5-7, and the verdict.
 //
 // The tour starts one test backend and then, for each part in turn, starts the part in front
 // of it on a free port and shows two things:
 //
 //   1. four clients at once ask for /delay/1000, which the backend answers after 1 s: part 1
-//      serves them one after the other (about 4 s), parts 2-4 all at once (about 1 s);
+//      serves them one after the other (about 4 s), parts 2-7 all at once (about 1 s);
 //   2. a slow client (a 4 KiB receive buffer, a 1 s pause, then 2 MiB/s) downloads 11 MiB:
-//      parts 2 and 3 drop the chunks they cannot write at once; parts 1 and 4 deliver them all.
+//      parts 2 and 3 drop the chunks they cannot write at once; the others deliver them all.
 //
-// It ends with the summary table (summary.h) and says whether every part behaved as its post
-// says (expectations.h). Every part started is stopped again, also when something throws.
+// Parts 4-7 then show the lessons of parts 5-7 (idle clients, three backends, running out of
+// descriptors: lessons.h). The tour ends with two tables (summary.h) and says whether every
+// part behaved as its post says (expectations.h). Every part started is stopped again, also
+// when something throws.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +27,9 @@ namespace rsp::test {
 // The directory this program was started from, where the part binaries are built too.
 std::filesystem::path binaryDirectory();
 
-// Runs both scenarios against part `part`, started from `binary` in front of the backend on
-// `backendPort`. Writes progress and results to `out`, rewriting lines in place if `live`.
+// Runs both scenarios, and the lessons it shows, against part `part`, started from `binary` in
+// front of the backend on `backendPort`. Writes progress and results to `out`, rewriting lines in
+// place if `live`.
 PartRun tourPart(int part, const std::filesystem::path& binary, std::uint16_t backendPort,
                  std::ostream& out, bool live);
 

@@ -1,10 +1,13 @@
 // tests/unit/tools_demo_test.cpp — rsp-demo's verdicts: a part passes when it behaves as the
-// table in expectations.h says its post promises (parts 2 and 3 losing bytes included), and
-// fails, by name, otherwise. Checked on results made up here; and rsp-demo --help.
+// table in expectations.h says its post promises (parts 2 and 3 losing bytes, part 4 keeping
+// idle clients and spinning out of descriptors included), and fails, by name, otherwise.
+// Checked on results made up here; and rsp-demo --help.
 #include <catch2/catch.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "expectations.h"
 #include "made_up_reply.h"
 #include "process.h"
 #include "summary.h"
@@ -17,6 +20,42 @@ namespace {
 
 constexpr std::uint64_t kSize = 64 * 4096;  // 64 map cells of 4 KiB each
 
+IdleClients idleClients(int closed, milliseconds first, milliseconds last, bool timeout) {
+  return {.clients = 10,
+          .closed = closed,
+          .firstClosed = first,
+          .lastClosed = last,
+          .watched = closed == 10 ? last : milliseconds(2500),
+          .idleTimeout = timeout ? milliseconds(1000) : milliseconds(0)};
+}
+
+Balancing balancing(std::map<std::string, int> before, std::map<std::string, int> after) {
+  int answered = 0;
+  for (const auto& replies : {before, after}) {
+    for (const auto& [backend, count] : replies) answered += count;
+  }
+  return {.backends = {"b1", "b2", "b3"},
+          .stopped = "b2",
+          .before = before,
+          .after = after,
+          .requests = 24,
+          .answered = answered,
+          .firstFailure = answered < 24 ? "no reply head" : ""};
+}
+
+OutOfDescriptors crowd(milliseconds cpu, std::uint64_t logLines, bool servedAfter = true) {
+  return {.clients = 30,
+          .window = milliseconds(2000),
+          .cpu = cpu,
+          .logLines = logLines,
+          .servedAfter = servedAfter,
+          .failure = servedAfter ? "" : "no reply head"};
+}
+
+const Balancing kEvenSpread = balancing({{"b1", 4}, {"b2", 4}, {"b3", 4}}, {{"b1", 6}, {"b3", 6}});
+
+// A run of `part` with these results for the two scenarios every part meets, and the lessons
+// it shows as its post says it behaves in them.
 PartRun runOf(int part, milliseconds took, FetchResult slow) {
   PartRun run;
   run.part = part;
@@ -24,6 +63,15 @@ PartRun runOf(int part, milliseconds took, FetchResult slow) {
   run.fourClients.answered = kFourClients;
   run.slowClient = std::move(slow);
   run.memoryGrowthKiB = 300;
+  if (showsIdleClients(part)) {
+    run.idleClients = part == 4 ? idleClients(0, milliseconds(0), milliseconds(0), false)
+                                : idleClients(10, milliseconds(1010), milliseconds(1030), true);
+  }
+  if (showsBalancing(part)) run.balancing = kEvenSpread;
+  if (showsOutOfDescriptors(part)) {
+    run.outOfDescriptors =
+        part == 4 ? crowd(milliseconds(1220), 539806) : crowd(milliseconds(0), 1);
+  }
   return run;
 }
 
@@ -36,6 +84,8 @@ TEST_CASE("the tour's verdicts follow the table of expectations", "[tools][summa
   CHECK(problemsWith(runOf(2, milliseconds(1010), holed)).empty());  // its bug, as its post says
   CHECK(problemsWith(runOf(3, milliseconds(1010), holed)).empty());
   CHECK(problemsWith(runOf(4, milliseconds(1010), intact)).empty());
+  for (int part = 5; part <= 7; ++part)
+    CHECK(problemsWith(runOf(part, milliseconds(1010), intact)).empty());
   CHECK_THAT(problemsWith(runOf(1, milliseconds(1010), intact)).at(0), Contains("one at a time"));
   CHECK_THAT(problemsWith(runOf(2, milliseconds(4010), holed)).at(0), Contains("all at once"));
   CHECK_THAT(problemsWith(runOf(2, milliseconds(1010), intact)).at(0), Contains("loses chunks"));
@@ -56,6 +106,91 @@ TEST_CASE("the tour fails a part that is missing, unanswered or gone", "[tools][
   gone.endedEarly = "exited during the tour: killed by signal Segmentation fault";
   CHECK_THAT(problemsWith(gone).at(0), Contains("Segmentation fault"));
   CHECK_THAT(problemsWith(runOf(4, milliseconds(1010), FetchResult())).at(0), Contains("NO REPLY"));
+}
+
+TEST_CASE("the lessons of parts 5-7 are shown on the parts that have them, and on part 4",
+          "[tools][summary]") {
+  const auto shows = [](bool (*lesson)(int)) {
+    std::vector<int> parts;
+    for (int part = 1; part <= kParts; ++part) {
+      if (lesson(part)) parts.push_back(part);
+    }
+    return parts;
+  };
+  CHECK(shows(showsIdleClients) == std::vector<int>{4, 5, 6, 7});
+  CHECK(shows(showsBalancing) == std::vector<int>{6, 7});
+  CHECK(shows(showsOutOfDescriptors) == std::vector<int>{4, 7});
+  PartRun silent = runOf(5, milliseconds(1010), madeUpReply(kSize));
+  silent.idleClients.reset();
+  CHECK(problemsWith(silent) == std::vector<std::string>{"the idle clients were not shown"});
+}
+
+TEST_CASE("idle clients: closed about idleTimeout later from part 5 on, kept by part 4",
+          "[tools][summary]") {
+  PartRun run = runOf(4, milliseconds(1010), madeUpReply(kSize));
+  run.idleClients = idleClients(3, milliseconds(700), milliseconds(900), false);
+  CHECK_THAT(problemsWith(run).at(0), Contains("3 of 10") && Contains("keeps them for ever"));
+  run = runOf(5, milliseconds(1010), madeUpReply(kSize));
+  run.idleClients = idleClients(0, milliseconds(0), milliseconds(0), true);
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("only 0 of 10") && Contains("2.50 s") && Contains("idleTimeout closes"));
+  run.idleClients = idleClients(10, milliseconds(100), milliseconds(1010), true);
+  CHECK_THAT(problemsWith(run).at(0), Contains("after 0.10 s") && Contains("long before"));
+  CHECK(idleCell(idleClients(10, milliseconds(1010), milliseconds(1030), true)) ==
+        "all 10 closed after 1.03 s");
+  CHECK(idleCell(idleClients(0, milliseconds(0), milliseconds(0), false)) ==
+        "all 10 still open after 2.50 s");
+  CHECK(idleCell(idleClients(4, milliseconds(900), milliseconds(950), true)) ==
+        "4 of 10 closed, the rest still open after 2.50 s");
+}
+
+TEST_CASE("three backends, one stopped: every request answered, spread over all three",
+          "[tools][summary]") {
+  CHECK(spread(kEvenSpread) == "b1 4, b2 4, b3 4; b2 stopped; b1 6, b3 6");
+  CHECK(balancingCell(kEvenSpread) == "24 of 24 answered");
+  PartRun run = runOf(6, milliseconds(1010), madeUpReply(kSize));
+  run.balancing = balancing({{"b1", 4}, {"b2", 4}, {"b3", 4}}, {{"b1", 6}, {"b3", 4}});
+  CHECK_THAT(problemsWith(run).at(0), Contains("only 22 of 24") && Contains("no reply head"));
+  run.balancing = balancing({{"b1", 6}, {"b2", 6}}, {{"b1", 6}, {"b3", 6}});
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("b3 got none of the first requests") && Contains("spreads them"));
+}
+
+TEST_CASE("out of descriptors: part 4 spins and floods its log, part 7 pauses",
+          "[tools][summary]") {
+  PartRun run = runOf(4, milliseconds(1010), madeUpReply(kSize));
+  run.outOfDescriptors = crowd(milliseconds(900), 10);  // busy, even if it logs little
+  CHECK(problemsWith(run).empty());
+  run.outOfDescriptors = crowd(milliseconds(10), 50000);  // quick, but flooding its log
+  CHECK(problemsWith(run).empty());
+  run.outOfDescriptors = crowd(milliseconds(0), 10);
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("0.00 s CPU, 10 log lines in 2.00 s") && Contains("it spins"));
+  run = runOf(7, milliseconds(1010), madeUpReply(kSize));
+  run.outOfDescriptors = crowd(milliseconds(1220), 1);
+  CHECK_THAT(problemsWith(run).at(0), Contains("1.22 s CPU, 1 log line ") && Contains("pauses"));
+  run.outOfDescriptors = crowd(milliseconds(0), 6);
+  CHECK_THAT(problemsWith(run).at(0), Contains("6 log lines") && Contains("pauses"));
+  run.outOfDescriptors = crowd(milliseconds(0), 1, false);
+  CHECK_THAT(problemsWith(run).at(0), Contains("a new client was not served: no reply head"));
+  run.outOfDescriptors = crowd(milliseconds(-1), 1);
+  CHECK_THAT(problemsWith(run).at(0), Contains("CPU time could not be read"));
+}
+
+TEST_CASE("the lessons table has a row per part that showed a lesson", "[tools][summary]") {
+  std::vector<PartRun> runs;
+  for (int part = 1; part <= kParts; ++part) {
+    runs.push_back(runOf(part, milliseconds(1010), madeUpReply(kSize)));
+  }
+  CHECK(lessonsTable(runs) ==
+        "part  what it is      idle clients                    3 backends, 1 stopped  "
+        "out of descriptors\n"
+        "4     write queues    all 10 still open after 2.50 s  -                      "
+        "1.22 s CPU, 539806 log lines\n"
+        "5     timeouts        all 10 closed after 1.03 s      -                      -\n"
+        "6     load balancing  all 10 closed after 1.03 s      24 of 24 answered      -\n"
+        "7     limits          all 10 closed after 1.03 s      24 of 24 answered      "
+        "0.00 s CPU, 1 log line\n");
 }
 
 TEST_CASE("the summary table has a row per part", "[tools][summary]") {
