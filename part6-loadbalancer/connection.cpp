@@ -56,6 +56,8 @@ void Connection::connectNext() {
       bool inProgress = false;
       Fd fd = startConnect(backend.addresses[nextAddress_++], inProgress);
       if (!fd) {
+        // LIMIT: out of descriptors (EMFILE), socket() fails here too, and the backend is
+        // blamed for it below. Part 7 tells the two apart.
         connectError_ = errno;
         continue;
       }
