@@ -19,8 +19,8 @@ void Buffer::append(const char* data, std::size_t size) {
 void Buffer::consume(std::size_t size) {
   assert(size <= this->size());
   begin_ += size;
-  if (empty()) {  // all sent: start again at the front, keeping the memory for next time
-    bytes_.clear();
+  if (empty()) {  // all sent: give the memory back, an idle flow holds none
+    bytes_ = std::vector<char>();
     begin_ = 0;
   }
 }
