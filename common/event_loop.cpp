@@ -67,8 +67,10 @@ void EventLoop::run() {
 }
 
 void EventLoop::runOnce(int timeoutMs) {
-  // Wake up for the earliest deadline, if it comes before the caller's timeout.
-  const int toTimer = timers_.millisecondsToNext(now_);
+  // Wake up for the earliest deadline, if it comes before the caller's timeout. Counted from a
+  // fresh clock, not now_: the batch since the last wake-up may have taken long enough for a
+  // deadline to pass, and then the wait must be 0, not what was left at the wake-up.
+  const int toTimer = timers_.empty() ? -1 : timers_.millisecondsToNext(Timers::Clock::now());
   if (toTimer >= 0 && (timeoutMs < 0 || toTimer < timeoutMs)) timeoutMs = toTimer;
   epoll_event events[kMaxEvents];
   const int count = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeoutMs);

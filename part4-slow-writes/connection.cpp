@@ -30,10 +30,11 @@ Connection::~Connection() {
   assert(!loop_.inCallback());
 }
 
-// While relaying, a flow reads its source unless it is over or paused; while lingering, every
-// source that has not ended is read, and what it sends is dropped.
+// A flow reads its source unless it is paused or its source has ended. A flow that is over
+// (its destination failed; or, lingering, both are) still reads its source, and drops what it
+// sends: a peer still sending must not be left blocked in send(), nor answered with a reset.
 bool Connection::wantsToRead(const Flow& flow) const {
-  if (lingering_) return !flow.fromEnded;
+  if (flow.state == Flow::State::kDone) return !flow.fromEnded;
   return flow.state == Flow::State::kOpen && !flow.paused;
 }
 
@@ -48,15 +49,18 @@ void Connection::handleEvent(Side& side, std::uint32_t events) {
   settle();
 }
 
-// Reads what has arrived from the flow's source and forwards it (or, lingering, drops it).
+// Reads what has arrived from the flow's source and forwards it (or, once the flow is over,
+// drops it).
 void Connection::handleRead(Flow& flow) {
   char chunk[kReadChunk];
   const ssize_t n = ::recv(flow.from.fd.get(), chunk, sizeof chunk, 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n > 0 && !lingering_) return forward(flow, chunk, static_cast<std::size_t>(n));
+  if (n > 0 && flow.state != Flow::State::kDone) {
+    return forward(flow, chunk, static_cast<std::size_t>(n));
+  }
   if (n > 0) {
-    lingered_ += static_cast<std::size_t>(n);
-    if (lingered_ > kLingerBytes) closePair("sent too much while lingering");
+    dropped_ += static_cast<std::size_t>(n);
+    if (dropped_ > kLingerBytes) closePair("sent too much after its peer had gone");
     return;
   }
   // The source will send nothing more: its FIN (n == 0), or an error. What is queued still
@@ -94,8 +98,8 @@ void Connection::handleWrite(Flow& flow) {
 }
 
 // The flow's destination failed (EPIPE, ECONNRESET): nothing more can reach it. Drop what was
-// queued for it and stop reading the source for it. The other flow is left alone: whatever
-// the failed peer sent before it went is still read and delivered.
+// queued for it; its source is now read only to drop what it sends. The other flow is left
+// alone: whatever the failed peer sent before it went is still read and delivered.
 void Connection::endFlow(Flow& flow, int error) {
   if (flow.state == Flow::State::kDone) return;
   if (verbose()) {

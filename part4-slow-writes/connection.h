@@ -16,8 +16,9 @@
 //  - Half-close: when a flow's source has sent everything (recv returns 0), flush the queue,
 //    then shutdown(SHUT_WR) the destination: it gets our FIN after the last byte.
 //  - An error in one direction is not an error in both. A failed send ends only the flow
-//    toward that socket (its queue is dropped, its source is no longer read); the other flow
-//    goes on, so what the failing peer already sent still reaches the other side.
+//    toward that socket (its queue is dropped; its source is read only to drop what it sends,
+//    so a peer still sending is not left blocked); the other flow goes on, so what the
+//    failing peer already sent still reaches the other side.
 //  - The pair closes when both flows are over. A socket whose input was not read to its end
 //    is closed gently (lingering close): closing it now would answer that input with a reset.
 #pragma once
@@ -90,9 +91,9 @@ class Connection {
   Side backend_;
   Flow toBackend_{client_, backend_};
   Flow toClient_{backend_, client_};
-  bool lingering_ = false;    // both flows are over; draining input before closing
-  std::size_t lingered_ = 0;  // bytes dropped while lingering
-  Fd lingerTimer_;            // a timerfd: the lingering close's deadline
+  bool lingering_ = false;   // both flows are over; draining input before closing
+  std::size_t dropped_ = 0;  // bytes read and dropped (wantsToRead())
+  Fd lingerTimer_;           // a timerfd: the lingering close's deadline
   bool closed_ = false;
 };
 

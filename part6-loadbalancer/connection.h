@@ -31,8 +31,9 @@
 //  - Half-close: when a flow's source has sent everything (recv returns 0), flush the queue,
 //    then shutdown(SHUT_WR) the destination: it gets our FIN after the last byte.
 //  - An error in one direction is not an error in both. A failed send ends only the flow
-//    toward that socket (its queue is dropped, its source is no longer read); the other flow
-//    goes on, so what the failing peer already sent still reaches the other side.
+//    toward that socket (its queue is dropped; its source is read only to drop what it sends,
+//    so a peer still sending is not left blocked); the other flow goes on, so what the
+//    failing peer already sent still reaches the other side.
 //  - The pair closes when both flows are over. A socket whose input was not read to its end
 //    is closed gently (lingering close): closing it now would answer that input with a reset.
 #pragma once
@@ -130,13 +131,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Flow toBackend_{client_, backend_};
   Flow toClient_{backend_, client_};
   Phase phase_ = Phase::kConnecting;
-  std::size_t nextAddress_ = 0;             // the backend's address to try next
-  int connectError_ = 0;                    // why the latest attempt failed
-  Timers::Id timer_{};                      // the one deadline of the current phase
-  Timers::Clock::time_point lastActive_{};  // the latest event; the idle timer checks it
-  std::uint64_t sent_ = 0;                  // bytes written to either socket
-  std::uint64_t lastAcked_ = 0;             // bytesAcked() when the idle timer last looked
-  std::size_t lingered_ = 0;                // bytes dropped while lingering
+  std::size_t nextAddress_ = 0;              // the backend's address to try next
+  int connectError_ = 0;                     // why the latest attempt failed
+  Timers::Id timer_{};                       // the one deadline of the current phase
+  Timers::Clock::time_point lastActive_{};   // the latest event; the idle timer checks it
+  std::uint64_t sent_ = 0;                   // bytes written to either socket
+  std::uint64_t lastAcked_ = 0;              // bytesAcked() when the idle timer last looked
+  Timers::Clock::time_point lastAckedAt_{};  // when it last saw that number grow
+  std::size_t dropped_ = 0;                  // bytes read and dropped (wantsToRead())
 };
 
 }  // namespace rsp

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -114,24 +115,30 @@ void Connection::handleTimer() {
       if (verbose()) log() << "client " << client_.fd.get() << ": backend connect timed out";
       connectNext();
       break;
-    case Phase::kRelaying:
-      if (loop_.now() - lastActive_ >= timeouts_.idle) {
-        // No event for idleTimeout. But a peer may still be taking what the kernel holds for
-        // it (a socket's send buffer grows to megabytes) without our seeing an event: bytes
-        // acknowledged since the timer last looked count as activity too. Idle is: all we
-        // sent was acknowledged, or nothing more was.
-        const std::uint64_t acked = bytesAcked();
-        if (acked >= sent_ || acked == lastAcked_) {
-          closePair("idle for too long");
-          break;
-        }
-        lastAcked_ = acked;
-        lastActive_ = loop_.now();
+    case Phase::kRelaying: {
+      // No event for idleTimeout does not make a pair idle yet: a peer may still be taking what
+      // the kernel holds for it (a socket's send buffer grows to megabytes) without our seeing
+      // an event. So bytes acknowledged count as activity too, as of the firing that saw them.
+      const auto now = loop_.now();
+      const std::uint64_t acked = bytesAcked();
+      if (acked != lastAcked_) lastAckedAt_ = now;
+      lastAcked_ = acked;
+      const auto lastMoved = std::max(lastActive_, lastAckedAt_);
+      // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
+      if (now - lastActive_ >= timeouts_.idle &&
+          (acked >= sent_ || now - lastMoved >= timeouts_.idle)) {
+        closePair("idle for too long");
+        break;
       }
-      // Events only note the time (lastActive_); the timer is moved here, when it fires, and
-      // only if something happened meanwhile. A busy pair costs no timer work per event.
-      armTimer(lastActive_ + timeouts_.idle);
+      // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
+      // the timer looks again once idleTimeout has passed since the latest one. While only
+      // acknowledgements move, it looks every quarter of idleTimeout, so that a peer that stops
+      // reading is cut about idleTimeout after it stopped, not up to twice that.
+      auto next = lastMoved + timeouts_.idle;
+      if (lastAckedAt_ > lastActive_) next = std::min(next, now + timeouts_.idle / 4);
+      armTimer(next);
       break;
+    }
     case Phase::kLingering:
       closePair("lingered long enough");
       break;
@@ -155,10 +162,11 @@ std::uint64_t Connection::bytesAcked() const {
   return total;
 }
 
-// While relaying, a flow reads its source unless it is over or paused; while lingering, every
-// source that has not ended is read, and what it sends is dropped.
+// A flow reads its source unless it is paused or its source has ended. A flow that is over
+// (its destination failed; or, lingering, both are) still reads its source, and drops what it
+// sends: a peer still sending must not be left blocked in send(), nor answered with a reset.
 bool Connection::wantsToRead(const Flow& flow) const {
-  if (phase_ == Phase::kLingering) return !flow.fromEnded;
+  if (flow.state == Flow::State::kDone) return !flow.fromEnded;
   return flow.state == Flow::State::kOpen && !flow.paused;
 }
 
@@ -194,7 +202,8 @@ void Connection::relay(Side& side, std::uint32_t events) {
   settle();
 }
 
-// Reads what has arrived from the flow's source and forwards it (or, lingering, drops it).
+// Reads what has arrived from the flow's source and forwards it (or, once the flow is over,
+// drops it).
 void Connection::handleRead(Flow& flow) {
   char chunk[kReadChunk];
   // A flow that writes at once reads whole chunks; one whose destination is behind reads only
@@ -203,12 +212,12 @@ void Connection::handleRead(Flow& flow) {
   const std::size_t room = flow.queued.empty() ? kReadChunk : kHighWater - flow.queued.size();
   const ssize_t n = ::recv(flow.from.fd.get(), chunk, room, 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n > 0 && phase_ != Phase::kLingering) {
+  if (n > 0 && flow.state != Flow::State::kDone) {
     return forward(flow, chunk, static_cast<std::size_t>(n));
   }
   if (n > 0) {
-    lingered_ += static_cast<std::size_t>(n);
-    if (lingered_ > kLingerBytes) closePair("sent too much while lingering");
+    dropped_ += static_cast<std::size_t>(n);
+    if (dropped_ > kLingerBytes) closePair("sent too much after its peer had gone");
     return;
   }
   // The source will send nothing more: its FIN (n == 0), or an error. What is queued still
@@ -250,8 +259,8 @@ void Connection::handleWrite(Flow& flow) {
 }
 
 // The flow's destination failed (EPIPE, ECONNRESET): nothing more can reach it. Drop what was
-// queued for it and stop reading the source for it. The other flow is left alone: whatever
-// the failed peer sent before it went is still read and delivered.
+// queued for it; its source is now read only to drop what it sends. The other flow is left
+// alone: whatever the failed peer sent before it went is still read and delivered.
 void Connection::endFlow(Flow& flow, int error) {
   if (flow.state == Flow::State::kDone) return;
   if (verbose()) {

@@ -5,6 +5,7 @@
 // never_blocks_test.cpp.)
 #include <poll.h>
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -128,4 +129,36 @@ TEST_CASE("a bad connectTimeout or idleTimeout is one line naming it", "[timeout
   checkConfigError("listenPort = 0\nbackendAddress = '127.0.0.1'\nbackendPort = 9\n" + setting +
                        " = " + value + "\n",
                    setting);
+}
+
+TEST_CASE("a client that stops reading mid-download is cut after one idleTimeout and not two",
+          "[timeouts]") {
+  TestBackend backend;
+  ProxySetup setup = setupFor(backend.port(), "idleTimeout = 3\n");
+  setup.verbose = true;  // for the "idle for too long" line, the moment the pair is closed
+  RunningProxy proxy = startProxy(setup);
+  // The client reads steadily for 3 s (the idle timer fires meanwhile), then
+  // stops reading for good: from then on no byte moves, and the queues toward it stay full.
+  std::atomic<bool> stopped{false};
+  Clock::time_point stoppedAt{};
+  FetchOptions reader;
+  reader.bytesPerSecond = 1'000'000;
+  reader.receiveBuffer = 16 * 1024;
+  reader.deadline = 20s;
+  reader.onProgress = [&](std::uint64_t received) {
+    if (received < 3'000'000 || stopped) return;
+    stoppedAt = Clock::now();
+    stopped = true;
+    std::this_thread::sleep_for(8s);  // stops reading: the cut shows up after this
+  };
+  std::thread client([&] { fetch(proxy.port, bytes(std::uint64_t{1} << 30), reader); });
+  REQUIRE(eventually(10s, [&] { return stopped.load(); }));
+  const bool cut = proxy.process->waitForErrors("idle for too long", 8s);
+  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - stoppedAt);
+  client.join();
+  INFO("cut " << took.count() << " ms after the client stopped reading (idleTimeout 3 s)");
+  CHECK(cut);
+  // About one idleTimeout after the last byte moved (the timer looks every 0.75 s once only
+  // acknowledgements move); two, counted from the proxy's last event, were 5.3 s here.
+  CHECK(took < 4600ms);
 }

@@ -71,3 +71,21 @@ TEST_CASE("a backend that resets mid-reply while clients upload leaves no descri
   CHECK(part.running());
   CHECK(settledFdCount(part.pid(), before) == before);
 }
+
+TEST_CASE("a backend that resets while the client still uploads: the client learns at once",
+          "[two-ways][faults]") {
+  PartUnderTest part;
+  // The client sends all 8 MiB before it reads, and its small receive buffer cannot hold the
+  // 2 MB the backend sent before its reset: the reply waits in the proxy while the client is
+  // still sending. Its upload must go on (read and dropped) for it to get to its reading.
+  FetchOptions upload;
+  upload.uploadBytes = 8 * kMiB;
+  upload.receiveBuffer = 16 * 1024;
+  upload.deadline = 15s;
+  const FetchResult result = fetch(part.port(), "/reset?after=5000000", upload);
+  INFO(result.describe());
+  CHECK_FALSE(result.timedOut);
+  CHECK(result.statusLine == "HTTP/1.0 200 OK");
+  CHECK(result.elapsed < 10s);
+  CHECK(part.running());
+}
