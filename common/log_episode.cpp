@@ -1,4 +1,4 @@
-// common/log_episode.cpp — introduced by part 4. See log_episode.h.
+// common/log_episode.cpp — introduced by part 5. See log_episode.h.
 #include "common/log_episode.h"
 
 namespace rsp {

@@ -1,12 +1,13 @@
-// common/log_episode.h — introduced by part 4.
+// common/log_episode.h — introduced by part 5.
 //
-// A log line that may come once per client (accept failed, cannot connect, chooseBackend
-// failed) is written once per episode instead, the way part 7 logs running out of descriptors.
-// An episode is a run of occurrences less than `gap` apart: its first occurrence is written,
-// the rest are only counted, and the first line of the next episode says how many the last one
-// held back. A flood of clients then costs a handful of lines, not one blocking write each.
+// A log line that may come once per client (cannot connect to the backend, chooseBackend
+// failed, accept failed) is written once per episode instead, the way part 7 logs running out
+// of descriptors. An episode is a run of occurrences less than `gap` apart: its first
+// occurrence is written, the rest are only counted, and the first line of the next episode
+// says how many the last one held back. A flood of clients then costs a handful of lines, not
+// one blocking write each.
 //
-//   if (acceptFailures_.begins()) log() << "accept failed: ..." << acceptFailures_.heldBack();
+//   if (failures.begins(loop.now())) log() << "cannot connect ..." << failures.heldBack();
 #pragma once
 
 #include <chrono>

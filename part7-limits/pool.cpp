@@ -47,6 +47,17 @@ BackendPool::BackendPool(EventLoop& loop, const Config& config)
 
 void BackendPool::retire() { loop_.timers().cancel(checkTimer_); }
 
+void BackendPool::carryHealthFrom(const BackendPool& older) {
+  if (checkInterval_.count() == 0) return;
+  for (Member& member : members_) {
+    for (const Member& old : older.members_) {
+      const bool same =
+          old.address.host == member.address.host && old.address.port == member.address.port;
+      if (same) member.up = old.up;
+    }
+  }
+}
+
 // The timer and the checks hold the pool weakly: a retired pool goes with its last pair, even
 // while a check is under way, and what comes after it finds nobody to tell.
 void BackendPool::scheduleCheck() {
@@ -155,10 +166,16 @@ void BackendPool::check(std::size_t index) {
     loop.remove(socket);  // the handler, and with it the socket, go after this batch
     if (const auto alive = pool.lock()) alive->checked(index, up);
   };
-  *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
-  loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
-    done(connectResult(owned->get()) == 0);
-  });
+  try {  // as for a pair: an exception (ENOMEM from epoll_ctl) ends this check only
+    *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
+    loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
+      done(connectResult(owned->get()) == 0);
+    });
+  } catch (const std::exception& error) {
+    log() << "health check of backend " << member.backend.name << ": " << error.what();
+    loop_.timers().cancel(*timeout);
+    member.checking = false;  // the next round tries again
+  }
 }
 
 void BackendPool::checked(std::size_t index, bool up) {

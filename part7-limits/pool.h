@@ -40,6 +40,10 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   BackendPool& operator=(const BackendPool&) = delete;
   // No more health checks: a newer config has replaced this pool; its pairs may go on.
   void retire();
+  // After a reload: a backend that stays (same host and port) keeps the health `older` knew,
+  // so a known-dead one does not cost the next client a connect. Down is kept only while
+  // checks run (checkInterval > 0), since only a check brings a backend back.
+  void carryHealthFrom(const BackendPool& older);
 
   std::size_t size() const { return members_.size(); }
   const Backend& backend(std::size_t index) const { return members_[index].backend; }
