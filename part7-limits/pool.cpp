@@ -47,6 +47,14 @@ BackendPool::BackendPool(EventLoop& loop, const Config& config)
 
 void BackendPool::retire() { loop_.timers().cancel(checkTimer_); }
 
+// The timer and the checks hold the pool weakly: a retired pool goes with its last pair, even
+// while a check is under way, and what comes after it finds nobody to tell.
+void BackendPool::scheduleCheck() {
+  checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [pool = weak_from_this()] {
+    if (const auto alive = pool.lock()) alive->checkDownBackends();
+  });
+}
+
 void BackendPool::carryHealthFrom(const BackendPool& older) {
   if (checkInterval_.count() == 0) return;
   for (Member& member : members_) {
@@ -56,14 +64,6 @@ void BackendPool::carryHealthFrom(const BackendPool& older) {
       if (same) member.up = old.up;
     }
   }
-}
-
-// The timer and the checks hold the pool weakly: a retired pool goes with its last pair, even
-// while a check is under way, and what comes after it finds nobody to tell.
-void BackendPool::scheduleCheck() {
-  checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [pool = weak_from_this()] {
-    if (const auto alive = pool.lock()) alive->checkDownBackends();
-  });
 }
 
 std::optional<std::size_t> BackendPool::choose(const sockaddr_storage& client) {
