@@ -79,7 +79,7 @@ TEST_CASE("a chooseBackend that never returns holds its client for luaTimeLimit,
   UNSCOPED_INFO("served " << crowd.served << " of 5, the longest in " << crowd.longest.count()
                           << " ms");
   CHECK(crowd.served == 5);
-  CHECK(crowd.longest < 2s);
+  CHECK(crowd.longest < 3s);
   const std::optional<milliseconds> exited = exitsOnSigterm(proxy);
   UNSCOPED_INFO("SIGTERM answered " << (exited ? std::to_string(exited->count()) + " ms" : "never")
                                     << "; stderr: " << proxy.process->errors());
@@ -108,7 +108,7 @@ TEST_CASE("three overruns in a row switch chooseBackend off, with one line", "[l
   UNSCOPED_INFO("the first three clients waited "
                 << held[0].count() << ", " << held[1].count() << ", " << held[2].count()
                 << " ms; the next seven " << afterward.count() << " ms in all");
-  CHECK(afterward < 500ms);
+  CHECK(afterward < 2s);  // before: 5 s each, until they gave up
   CHECK(proxy.process->running());
 }
 
