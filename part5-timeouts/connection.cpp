@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "common/log.h"
+#include "common/log_episode.h"
 
 namespace rsp {
 
@@ -59,8 +60,11 @@ void Connection::connectNext() {
     if (!inProgress) return startRelaying();  // connected at once
     return armTimer(loop_.now() + timeouts_.connect);
   }
-  log() << "cannot connect to backend " << backendAddress_.name << ": "
-        << std::strerror(connectError_);
+  static LogEpisode failures;  // the one backend's: a line per episode, not per client
+  if (failures.begins(loop_.now())) {
+    log() << "cannot connect to backend " << backendAddress_.name << ": "
+          << std::strerror(connectError_) << failures.heldBack();
+  }
   closePair("no backend");
 }
 

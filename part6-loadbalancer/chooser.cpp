@@ -6,7 +6,10 @@
 // through a plain struct.
 #include "chooser.h"
 
+#include <cstdio>
 #include <lua.hpp>
+
+#include "lua_limits.h"
 
 namespace rsp {
 namespace {
@@ -17,8 +20,9 @@ struct Call {  // crosses lua_pcall, so nothing in it has a destructor
   const BackendView* backends;
   int count;
   int resultType;  // what chooseBackend returned
-  bool isInteger;
+  bool isInteger;  // an integer, or a float with a whole value
   lua_Integer result;
+  lua_Number number;
 };
 
 void setField(lua_State* lua, const char* name, lua_Integer value) {
@@ -48,9 +52,23 @@ int callChooser(lua_State* lua) {
   lua_setfield(lua, -2, "backends");
   lua_call(lua, 1, 1);
   call->resultType = lua_type(lua, -1);
-  call->isInteger = lua_isinteger(lua, -1);
-  call->result = lua_tointeger(lua, -1);
+  int whole = 0;  // lua_tointegerx takes 2.0 as 2, not 2.5, and would take "2": not a number
+  call->result = lua_tointegerx(lua, -1, &whole);
+  call->isInteger = call->resultType == LUA_TNUMBER && whole;
+  call->number = lua_tonumber(lua, -1);
   return 0;
+}
+
+// "7", "nil", "a string", "1.5, not a whole number".
+std::string describeResult(lua_State* lua, const Call& call) {
+  if (call.isInteger) return std::to_string(call.result);
+  if (call.resultType == LUA_TNUMBER) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", call.number);
+    return std::string(text) + ", not a whole number";
+  }
+  if (call.resultType == LUA_TNIL) return "nil";
+  return std::string("a ") + lua_typename(lua, call.resultType);
 }
 
 }  // namespace
@@ -65,24 +83,24 @@ bool LuaChooser::choose(const std::string& clientAddress, int clientPort,
             static_cast<int>(backends.size()),
             LUA_TNIL,
             false,
+            0,
             0};
   lua_pushcfunction(lua, callChooser);
   lua_pushlightuserdata(lua, &call);
-  const bool called = lua_pcall(lua, 1, 0, 0) == LUA_OK;
+  Overrun overrun = Overrun::kNone;
+  const bool called = boundedCall(lua, 1, 0, overrun) == LUA_OK;
+  overrunsInRow_ = overrun == Overrun::kNone ? 0 : overrunsInRow_ + 1;
   if (!called) {
     error = "chooseBackend failed: ";
-    error +=
-        lua_type(lua, -1) == LUA_TSTRING ? lua_tostring(lua, -1) : "an error that is not a string";
+    error += overrun == Overrun::kMemory        ? "it used more memory than luaMemoryLimit allows"
+             : lua_type(lua, -1) == LUA_TSTRING ? lua_tostring(lua, -1)
+                                                : "an error that is not a string";
   }
   lua_settop(lua, 0);
   if (!called) return false;
   if (!call.isInteger || call.result < 1 || call.result > call.count) {
-    error =
-        "chooseBackend returned " +
-        (call.isInteger                ? std::to_string(call.result)
-         : call.resultType == LUA_TNIL ? std::string("nil")
-                                       : std::string("a ") + lua_typename(lua, call.resultType)) +
-        ", not an index from 1 to " + std::to_string(call.count);
+    error = "chooseBackend returned " + describeResult(lua, call) + ", not an index from 1 to " +
+            std::to_string(call.count);
     return false;
   }
   index = static_cast<std::size_t>(call.result - 1);

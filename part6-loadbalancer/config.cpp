@@ -1,6 +1,7 @@
 // part6-loadbalancer/config.cpp — part 6: the proxy's settings, read from a Lua file. See
 // config.h. Same as part5-timeouts/config.cpp except: the backends list, balance,
-// checkInterval and chooseBackend; the Lua state is kept when chooseBackend is defined.
+// checkInterval and chooseBackend; the Lua state is kept when chooseBackend is defined; its
+// runs are bounded (luaTimeLimit, luaMemoryLimit).
 //
 // Lua reports an error by longjmp-ing back to the nearest protected call, right over whatever
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
@@ -19,9 +20,9 @@ namespace rsp {
 namespace {
 
 // The globals read from the file, at these stack positions once runConfig() has returned.
-constexpr const char* kSettings[] = {"listenPort",     "backendAddress", "backendPort",
-                                     "connectTimeout", "idleTimeout",    "balance",
-                                     "checkInterval",  "chooseBackend",  "backends"};
+constexpr const char* kSettings[] = {
+    "listenPort",    "backendAddress", "backendPort",  "connectTimeout", "idleTimeout", "balance",
+    "checkInterval", "chooseBackend",  "luaTimeLimit", "luaMemoryLimit", "backends"};
 enum Position {
   kListenPort = 1,
   kBackendAddress,
@@ -31,6 +32,8 @@ enum Position {
   kBalance,
   kCheckInterval,
   kChooseBackend,
+  kLuaTimeLimit,
+  kLuaMemoryLimit,
   kBackends,
   kFirstEntry  // then 3 values per backends entry
 };
@@ -130,6 +133,31 @@ std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* nam
   return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
+// luaMemoryLimit, in MiB: a whole number from 1 to 1048576 (1 TiB).
+std::size_t readLuaMemoryLimit(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kLuaMemoryLimit)) return LuaLimits{}.memory;
+  const bool integer =
+      lua_type(lua, kLuaMemoryLimit) == LUA_TNUMBER && lua_isinteger(lua, kLuaMemoryLimit);
+  const lua_Integer mebibytes = integer ? lua_tointeger(lua, kLuaMemoryLimit) : 0;
+  if (mebibytes < 1 || mebibytes > 1024 * 1024) {
+    throw ConfigError(path + ": luaMemoryLimit must be a whole number of MiB, 1 or more (at most " +
+                      "1048576), not " + describe(lua, kLuaMemoryLimit));
+  }
+  return static_cast<std::size_t>(mebibytes) * 1024 * 1024;
+}
+
+// The bounds of every later run of the file's Lua (lua_limits.h). The state must already fit.
+LuaLimits readLuaLimits(lua_State* lua, const std::string& path) {
+  LuaLimits limits;
+  limits.time = readSeconds(lua, kLuaTimeLimit, "luaTimeLimit", limits.time, path);
+  limits.memory = readLuaMemoryLimit(lua, path);
+  if (luaMemoryUsed(lua) > limits.memory) {
+    throw ConfigError(path + ": the config's Lua already holds " +
+                      std::to_string(luaMemoryUsed(lua) / 1024) + " KiB, more than luaMemoryLimit");
+  }
+  return limits;
+}
+
 Balance readBalance(lua_State* lua, const std::string& path) {
   if (lua_isnil(lua, kBalance)) return Balance::kRoundRobin;
   const std::string name =
@@ -195,13 +223,21 @@ std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path
 }  // namespace
 
 Config loadConfig(const std::string& path) {
-  std::unique_ptr<lua_State, decltype(&lua_close)> state(luaL_newstate(), lua_close);
+  // Bounded by the default limits (lua_limits.h): a file that loops or allocates without end
+  // fails to load, with one line.
+  std::shared_ptr<lua_State> state = newBoundedLua();
   if (!state) throw ConfigError("not enough memory to start Lua");
   lua_State* lua = state.get();
   lua_pushcfunction(lua, runConfig);
   lua_pushlightuserdata(lua, const_cast<char*>(path.c_str()));
-  if (lua_pcall(lua, 1, LUA_MULTRET, 0) != LUA_OK) {
+  Overrun overrun = Overrun::kNone;
+  if (boundedCall(lua, 1, LUA_MULTRET, overrun) != LUA_OK) {
     // The error value is usually a message; a chunk may also raise a table or nil.
+    if (overrun == Overrun::kMemory) {
+      throw ConfigError(
+          path + ": the config used more than " + std::to_string(LuaLimits{}.memory / 1024 / 1024) +
+          " MiB while it ran (luaMemoryLimit's default, which bounds the file's run)");
+    }
     throw ConfigError(lua_type(lua, -1) == LUA_TSTRING
                           ? lua_tostring(lua, -1)
                           : path + ": the config raised an error that is " + describe(lua, -1));
@@ -215,6 +251,7 @@ Config loadConfig(const std::string& path) {
   config.timeouts.connect =
       readSeconds(lua, kConnectTimeout, "connectTimeout", Timeouts{}.connect, path);
   config.timeouts.idle = readSeconds(lua, kIdleTimeout, "idleTimeout", Timeouts{}.idle, path);
+  config.luaLimits = readLuaLimits(lua, path);
   const int chooser = lua_type(lua, kChooseBackend);
   if (chooser != LUA_TNIL && chooser != LUA_TFUNCTION) {
     throw ConfigError(path + ": chooseBackend must be a function, not " +
@@ -222,7 +259,8 @@ Config loadConfig(const std::string& path) {
   }
   lua_settop(lua, 0);
   // chooseBackend runs for every new client, in this same state (chooser.h): keep it.
-  if (chooser == LUA_TFUNCTION) config.lua.reset(state.release(), lua_close);
+  setLuaLimits(lua, config.luaLimits);
+  if (chooser == LUA_TFUNCTION) config.lua = std::move(state);
   return config;
 }
 

@@ -10,6 +10,11 @@
 //   function chooseBackend(client) -- optional: return the index (from 1) of a backend
 //     return client.port % #client.backends + 1
 //   end
+//   luaTimeLimit = 0.1             -- seconds one run of the file's Lua may take (lua_limits.h)
+//   luaMemoryLimit = 64            -- MiB the file's Lua state may hold, a whole number
+//
+// The two Lua limits bound every call of chooseBackend; the file's own run, which comes before
+// they are known, is bounded by their defaults.
 //
 // backendAddress and backendPort still set a single backend, so every earlier config file
 // works; a file sets either them or `backends`. connectTimeout and idleTimeout as in part 5.
@@ -24,6 +29,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "lua_limits.h"
 
 struct lua_State;
 
@@ -47,6 +54,7 @@ struct Config {
   Balance balance = Balance::kRoundRobin;
   std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
   Timeouts timeouts;
+  LuaLimits luaLimits;
   // The config's Lua state, kept alive for the proxy's lifetime when the file defines
   // chooseBackend (chooser.h); null otherwise.
   std::shared_ptr<lua_State> lua;

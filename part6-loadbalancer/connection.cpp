@@ -60,6 +60,11 @@ void Connection::connectNext() {
         // LIMIT: out of descriptors (EMFILE), socket() fails here too, and the backend is
         // blamed for it below. Part 7 tells the two apart.
         connectError_ = errno;
+        // No free local port: the proxy's shortage, not the backend's.
+        if (errno == EADDRNOTAVAIL) {
+          pool_.outOfLocalPorts(backendIndex_);
+          return closePair("no local port for the backend");
+        }
         continue;
       }
       if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket

@@ -21,8 +21,8 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_option("CONFIG", configPath,
                  "Lua file that sets listenPort and backends (or backendAddress and backendPort), "
-                 "and optionally balance, checkInterval, chooseBackend, connectTimeout and "
-                 "idleTimeout")
+                 "and optionally balance, checkInterval, chooseBackend, connectTimeout, "
+                 "idleTimeout, luaTimeLimit and luaMemoryLimit")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);

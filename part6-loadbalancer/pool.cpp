@@ -45,7 +45,7 @@ BackendPool::BackendPool(EventLoop& loop, const Config& config)
 BackendPool::~BackendPool() { loop_.timers().cancel(checkTimer_); }
 
 std::optional<std::size_t> BackendPool::choose(const sockaddr_storage& client) {
-  if (chooser_) {
+  if (chooser_ && !chooser_->switchedOff()) {
     if (const auto chosen = byLua(client)) return members_[*chosen].up ? chosen : nextUp(*chosen);
   }
   return byBalance();
@@ -61,7 +61,13 @@ std::optional<std::size_t> BackendPool::byLua(const sockaddr_storage& client) {
   std::size_t index = 0;
   std::string error;
   if (chooser_->choose(address, port, views_, index, error)) return index;
-  log() << error << "; this client goes by balance instead";
+  if (chooserErrors_.begins(loop_.now())) {
+    log() << error << "; this client goes by balance instead" << chooserErrors_.heldBack();
+  }
+  if (chooser_->switchedOff()) {
+    log() << "chooseBackend overran its limits " << LuaChooser::kOverrunsToSwitchOff
+          << " times in a row: switched off until a restart; every client goes by balance";
+  }
   return std::nullopt;
 }
 
@@ -90,11 +96,21 @@ std::optional<std::size_t> BackendPool::nextUp(std::size_t index) const {
 void BackendPool::connectFailed(std::size_t index, int error) {
   Member& member = members_[index];
   if (checkInterval_.count() == 0) {  // no checks: nothing would bring it back, so stay up
-    log() << "cannot connect to backend " << member.backend.name << ": " << std::strerror(error);
+    if (member.connectFailures.begins(loop_.now())) {
+      log() << "cannot connect to backend " << member.backend.name << ": " << std::strerror(error)
+            << member.connectFailures.heldBack();
+    }
   } else if (member.up) {
     member.up = false;
     log() << "backend " << member.backend.name << " is down: " << std::strerror(error);
   }
+}
+
+void BackendPool::outOfLocalPorts(std::size_t index) {
+  if (!portShortage_.begins(loop_.now())) return;
+  log() << "no free local port to connect to backend " << members_[index].backend.name
+        << " (see net.ipv4.ip_local_port_range): letting clients go, the backend stays up"
+        << portShortage_.heldBack();
 }
 
 void BackendPool::markUp(std::size_t index) {

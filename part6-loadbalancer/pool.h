@@ -21,6 +21,7 @@
 #include "backend.h"
 #include "chooser.h"
 #include "common/event_loop.h"
+#include "common/log_episode.h"
 #include "config.h"
 
 namespace rsp {
@@ -47,6 +48,9 @@ class BackendPool {
   void release(std::size_t index) { --members_[index].connections; }
   // Every address of the backend failed to connect, for `error` (an errno).
   void connectFailed(std::size_t index, int error);
+  // A connect found no free local port (EADDRNOTAVAIL): the proxy's shortage, not the
+  // backend's fault, so it stays up. One line per episode.
+  void outOfLocalPorts(std::size_t index);
 
  private:
   struct Member {
@@ -56,6 +60,7 @@ class BackendPool {
     int connections = 0;
     bool checking = false;         // a health check is under way
     std::size_t checkAddress = 0;  // which of its addresses the next check tries
+    LogEpisode connectFailures{};  // "cannot connect", once per episode (common/log_episode.h)
   };
 
   std::optional<std::size_t> byBalance();
@@ -73,6 +78,8 @@ class BackendPool {
   Timers::Id checkTimer_{};
   std::optional<LuaChooser> chooser_;
   std::vector<BackendView> views_;  // what chooseBackend is told; reused from call to call
+  LogEpisode chooserErrors_;        // a failing chooseBackend: a line per episode, not per client
+  LogEpisode portShortage_;
 };
 
 }  // namespace rsp

@@ -16,6 +16,11 @@
 //   function chooseBackend(client) -- optional: return the index (from 1) of a backend
 //     return client.port % #client.backends + 1
 //   end
+//   luaTimeLimit = 0.1             -- seconds one run of the file's Lua may take (lua_limits.h)
+//   luaMemoryLimit = 64            -- MiB the file's Lua state may hold, a whole number
+//
+// The two Lua limits bound every call of chooseBackend; the file's own run, which comes before
+// they are known, is bounded by their defaults.
 //
 // backendAddress and backendPort still set a single backend, so every earlier config file
 // works; a file sets either them or `backends`. connectTimeout and idleTimeout as in part 5.
@@ -30,6 +35,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "lua_limits.h"
 
 struct lua_State;
 
@@ -53,6 +60,7 @@ struct Config {
   Balance balance = Balance::kRoundRobin;
   std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
   Timeouts timeouts;
+  LuaLimits luaLimits;
   int maxConnections = 0;  // 0: as many as the descriptor limit allows (descriptor_limit.h)
   std::chrono::milliseconds shutdownTimeout{30000};
   // The config's Lua state, kept alive for the proxy's lifetime when the file defines

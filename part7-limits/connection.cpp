@@ -67,6 +67,11 @@ void Connection::connectNext() {
         connectError_ = errno;
         // Out of descriptors is the proxy's trouble, not the backend's: do not mark it down.
         if (isOutOfDescriptors(errno)) return closePair("no descriptor for the backend");
+        // No free local port: the proxy's shortage, like EMFILE.
+        if (errno == EADDRNOTAVAIL) {
+          pool_->outOfLocalPorts(backendIndex_);
+          return closePair("no local port for the backend");
+        }
         continue;
       }
       if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket

@@ -45,6 +45,7 @@ void Proxy::reload() {
   try {
     const Config config = loadConfig(configPath_);
     std::shared_ptr<BackendPool> pool = BackendPool::create(loop_, config);  // may throw
+    pool->carryHealthFrom(*pool_);
     if (config.listenPort != 0 && config.listenPort != port()) {
       log() << "listenPort changed to " << config.listenPort << " in " << configPath_
             << ": ignored until a restart, still listening on " << port();

@@ -17,6 +17,13 @@
 #include "proxy.h"
 
 int main(int argc, char** argv) {
+  // First of all: a SIGHUP that comes before the loop reads signals would end the process (its
+  // default action). Blocked, it waits, and the loop's signalfd reads it once it is there.
+  sigset_t hangUp;
+  sigemptyset(&hangUp);
+  sigaddset(&hangUp, SIGHUP);
+  ::sigprocmask(SIG_BLOCK, &hangUp, nullptr);
+
   CLI::App app{
       "rsp part 7: an epoll reverse proxy and load balancer, with limits, graceful "
       "shutdown (SIGTERM) and reload (SIGHUP)."};
@@ -25,7 +32,7 @@ int main(int argc, char** argv) {
   app.add_option("CONFIG", configPath,
                  "Lua file that sets listenPort and backends (or backendAddress and backendPort), "
                  "and optionally balance, checkInterval, chooseBackend, connectTimeout, "
-                 "idleTimeout, maxConnections and shutdownTimeout")
+                 "idleTimeout, maxConnections, shutdownTimeout, luaTimeLimit and luaMemoryLimit")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection");
   CLI11_PARSE(app, argc, argv);

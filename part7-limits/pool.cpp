@@ -55,8 +55,19 @@ void BackendPool::scheduleCheck() {
   });
 }
 
+void BackendPool::carryHealthFrom(const BackendPool& older) {
+  if (checkInterval_.count() == 0) return;
+  for (Member& member : members_) {
+    for (const Member& old : older.members_) {
+      const bool same =
+          old.address.host == member.address.host && old.address.port == member.address.port;
+      if (same) member.up = old.up;
+    }
+  }
+}
+
 std::optional<std::size_t> BackendPool::choose(const sockaddr_storage& client) {
-  if (chooser_) {
+  if (chooser_ && !chooser_->switchedOff()) {
     if (const auto chosen = byLua(client)) return members_[*chosen].up ? chosen : nextUp(*chosen);
   }
   return byBalance();
@@ -72,7 +83,13 @@ std::optional<std::size_t> BackendPool::byLua(const sockaddr_storage& client) {
   std::size_t index = 0;
   std::string error;
   if (chooser_->choose(address, port, views_, index, error)) return index;
-  log() << error << "; this client goes by balance instead";
+  if (chooserErrors_.begins(loop_.now())) {
+    log() << error << "; this client goes by balance instead" << chooserErrors_.heldBack();
+  }
+  if (chooser_->switchedOff()) {
+    log() << "chooseBackend overran its limits " << LuaChooser::kOverrunsToSwitchOff
+          << " times in a row: switched off until the next reload; every client goes by balance";
+  }
   return std::nullopt;
 }
 
@@ -101,11 +118,21 @@ std::optional<std::size_t> BackendPool::nextUp(std::size_t index) const {
 void BackendPool::connectFailed(std::size_t index, int error) {
   Member& member = members_[index];
   if (checkInterval_.count() == 0) {  // no checks: nothing would bring it back, so stay up
-    log() << "cannot connect to backend " << member.backend.name << ": " << std::strerror(error);
+    if (member.connectFailures.begins(loop_.now())) {
+      log() << "cannot connect to backend " << member.backend.name << ": " << std::strerror(error)
+            << member.connectFailures.heldBack();
+    }
   } else if (member.up) {
     member.up = false;
     log() << "backend " << member.backend.name << " is down: " << std::strerror(error);
   }
+}
+
+void BackendPool::outOfLocalPorts(std::size_t index) {
+  if (!portShortage_.begins(loop_.now())) return;
+  log() << "no free local port to connect to backend " << members_[index].backend.name
+        << " (see net.ipv4.ip_local_port_range): letting clients go, the backend stays up"
+        << portShortage_.heldBack();
 }
 
 void BackendPool::markUp(std::size_t index) {
@@ -139,10 +166,16 @@ void BackendPool::check(std::size_t index) {
     loop.remove(socket);  // the handler, and with it the socket, go after this batch
     if (const auto alive = pool.lock()) alive->checked(index, up);
   };
-  *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
-  loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
-    done(connectResult(owned->get()) == 0);
-  });
+  try {  // as for a pair: an exception (ENOMEM from epoll_ctl) ends this check only
+    *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
+    loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
+      done(connectResult(owned->get()) == 0);
+    });
+  } catch (const std::exception& error) {
+    log() << "health check of backend " << member.backend.name << ": " << error.what();
+    loop_.timers().cancel(*timeout);
+    member.checking = false;  // the next round tries again
+  }
 }
 
 void BackendPool::checked(std::size_t index, bool up) {

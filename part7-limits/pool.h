@@ -26,6 +26,7 @@
 #include "backend.h"
 #include "chooser.h"
 #include "common/event_loop.h"
+#include "common/log_episode.h"
 #include "config.h"
 
 namespace rsp {
@@ -39,6 +40,10 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   BackendPool& operator=(const BackendPool&) = delete;
   // No more health checks: a newer config has replaced this pool; its pairs may go on.
   void retire();
+  // After a reload: a backend that stays (same host and port) keeps the health `older` knew,
+  // so a known-dead one does not cost the next client a connect. Down is kept only while
+  // checks run (checkInterval > 0), since only a check brings a backend back.
+  void carryHealthFrom(const BackendPool& older);
 
   std::size_t size() const { return members_.size(); }
   const Backend& backend(std::size_t index) const { return members_[index].backend; }
@@ -53,6 +58,9 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   void release(std::size_t index) { --members_[index].connections; }
   // Every address of the backend failed to connect, for `error` (an errno).
   void connectFailed(std::size_t index, int error);
+  // A connect found no free local port (EADDRNOTAVAIL): the proxy's shortage, not the
+  // backend's fault, so it stays up. One line per episode.
+  void outOfLocalPorts(std::size_t index);
 
  private:
   struct Member {
@@ -62,6 +70,7 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
     int connections = 0;
     bool checking = false;         // a health check is under way
     std::size_t checkAddress = 0;  // which of its addresses the next check tries
+    LogEpisode connectFailures{};  // "cannot connect", once per episode (common/log_episode.h)
   };
 
   BackendPool(EventLoop& loop, const Config& config);
@@ -82,6 +91,8 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   Timers::Id checkTimer_{};
   std::optional<LuaChooser> chooser_;
   std::vector<BackendView> views_;  // what chooseBackend is told; reused from call to call
+  LogEpisode chooserErrors_;        // a failing chooseBackend: a line per episode, not per client
+  LogEpisode portShortage_;
 };
 
 }  // namespace rsp

@@ -47,7 +47,7 @@ Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
       listener_(listenOn(config.listenPort)) {
   apply(config);
   setNonBlocking(listener_.fd.get());
-  loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
+  loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { guardedAccept(); });
   log() << "descriptor limit " << descriptorLimit_ << ", maxConnections " << maxConnections_;
 }
 
@@ -65,6 +65,17 @@ void Proxy::apply(const Config& config) {
   shutdownTimeout_ = config.shutdownTimeout;
 }
 
+// The policy of the loop, for accepting as for a pair (Connection::guarded): an exception
+// (bad_alloc, ENOMEM from epoll_ctl) ends what it was doing, one line, and the proxy serves on.
+// What was accepted and not yet handed to a Connection is closed as the exception unwinds it.
+void Proxy::guardedAccept() {
+  try {
+    handleAccept();
+  } catch (const std::exception& error) {
+    log() << "accepting: " << error.what() << "; going on";
+  }
+}
+
 void Proxy::handleAccept() {
   // Take the clients that are waiting, but at most kAcceptsPerWakeup: the rest stay in the
   // backlog, and the level-triggered listener reports them again after this batch.
@@ -80,7 +91,9 @@ void Proxy::handleAccept() {
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else is that client's trouble (ECONNABORTED:
       // it left before we took it); the next wake-up goes on.
-      if (errno != EAGAIN) log() << SystemError("accept failed", errno).what();
+      if (errno != EAGAIN && acceptFailures_.begins(loop_.now())) {
+        log() << SystemError("accept failed", errno).what() << acceptFailures_.heldBack();
+      }
       break;
     }
   }
@@ -123,10 +136,15 @@ void Proxy::outOfDescriptors(int error) {
   watchListener();
 }
 
+// Runs from a closing pair, maybe inside its guard's catch: nothing may escape from here.
 void Proxy::pairClosed() {
-  --open_;
-  if (shuttingDown_ && open_ == 0) return finishShutdown();
-  resumeAccepting();
+  try {
+    --open_;
+    if (shuttingDown_ && open_ == 0) return finishShutdown();
+    resumeAccepting();
+  } catch (const std::exception& error) {
+    log() << "after a close: " << error.what() << "; going on";
+  }
 }
 
 // A pair closed, or the back-off ended: try again. If descriptors are still short, the next

@@ -18,6 +18,7 @@
 
 #include "common/event_loop.h"
 #include "common/fd.h"
+#include "common/log_episode.h"
 #include "common/net.h"
 #include "config.h"
 #include "pool.h"
@@ -49,6 +50,7 @@ class Proxy {
 
  private:
   void apply(const Config& config);
+  void guardedAccept();
   void handleAccept();
   void accepted(Fd client, const sockaddr_storage& address);
   void outOfDescriptors(int error);
@@ -69,6 +71,7 @@ class Proxy {
   bool pausedForDescriptors_ = false;         // not accepting until a pair closes or...
   Timers::Id backOffTimer_{};                 // ...this fires
   Timers::Clock::time_point lastShortage_{};  // the latest EMFILE (or kin) on accept
+  LogEpisode acceptFailures_;                 // other accept errors: a line per episode
   bool shuttingDown_ = false;
   int openAtShutdown_ = 0;
   Timers::Id shutdownTimer_{};

@@ -26,8 +26,15 @@ idleTimeout = 60
 
 -- Optional: choose the backend yourself, for every new client. `client` has address, port and
 -- backends (each with address, port, connections and up); return an index from 1. An error or
--- a bad index is logged and the client goes by `balance` instead. For example, keep each
--- client address on one backend while it is up:
+-- a bad index is logged and the client goes by `balance` instead. Each call may take at most
+-- luaTimeLimit seconds, and the Lua state hold at most luaMemoryLimit MiB (a whole number);
+-- three calls in a row over them switch chooseBackend off until the config is loaded again.
+-- The file's own run, here, is bounded by their defaults:
+--
+-- luaTimeLimit = 0.1
+-- luaMemoryLimit = 64
+--
+-- For example, keep each client address on one backend while it is up:
 --
 -- function chooseBackend(client)
 --   local sum = 0

@@ -1,8 +1,12 @@
 // tests/parts/limits_test.cpp — part 7's lesson: a proxy under pressure, and one you can
 // operate. Out of descriptors it waits instead of spinning; at maxConnections new clients wait
 // in the kernel's backlog; SIGTERM lets transfers in flight finish, for up to shutdownTimeout;
-// SIGHUP reloads the config for new clients, and keeps the old one if the new one is broken.
+// SIGHUP reloads the config for new clients, and keeps the old one if the new one is broken
+// (and the health of backends that stay); a SIGHUP during start-up waits for the loop.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -270,4 +274,76 @@ TEST_CASE("a bad maxConnections or shutdownTimeout is one line naming it", "[lim
   checkConfigError("listenPort = 0\nbackendAddress = '127.0.0.1'\nbackendPort = 9\n" + setting +
                        " = " + value + "\n",
                    setting);
+}
+
+TEST_CASE("SIGHUP keeps a dead backend down: no client tries it again", "[limits]") {
+  TestBackend b1(0, "b1");
+  auto b2 = std::make_unique<TestBackend>(0, "b2");
+  ProxySetup setup = setupFor(0, "checkInterval = 30\n");  // no check brings it back meanwhile
+  setup.backendPorts = {b1.port(), b2->port()};
+  RunningProxy proxy = startProxy(setup);
+  b2.reset();
+  for (int i = 0; i < 4; ++i) CHECK(fetch(proxy.port, bytes(100)).body.intact());
+  REQUIRE(proxy.process->waitForErrors("is down", 2s));
+  proxy.process->sendSignal(SIGHUP);  // the same file: b2 stays in the config
+  REQUIRE(proxy.process->waitForErrors("reloaded", 5s));
+  for (int i = 0; i < 6; ++i) {
+    const FetchResult result = fetch(proxy.port, bytes(100));
+    INFO("client " << i << " after the reload: " << result.describe());
+    CHECK(result.header("X-Backend") == "b1");
+  }
+  const std::string errors = proxy.process->errors();
+  INFO("stderr: " << errors);
+  CHECK(linesContaining(errors, "is down") == 1);  // before: again after the reload
+}
+
+namespace {
+
+// Opens the FIFO at `path` for writing once a reader has it open (before that: ENXIO); an
+// invalid Fd if no reader came within 10 s.
+Fd openFifoWriter(const std::string& path) {
+  for (auto end = Clock::now() + 10s; Clock::now() < end; std::this_thread::sleep_for(1ms)) {
+    Fd fifo(::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) continue;
+    ::fcntl(fifo.get(), F_SETFL, 0);
+    return fifo;
+  }
+  return Fd();
+}
+
+bool writeAll(const Fd& fd, const std::string& text) {
+  return ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size());
+}
+
+}  // namespace
+
+TEST_CASE("a SIGHUP during start-up waits for the loop instead of killing the proxy", "[limits]") {
+  TestBackend backend(0, "b1");
+  const TempDir dir;
+  // A config file that is a FIFO holds the proxy inside loadConfig(), before the loop reads
+  // signals, until the test writes the file: the moment to send SIGHUP.
+  const std::string path = (dir.path() / "rsp.lua").string();
+  REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+  const std::string config = proxyConfig(setupFor(backend.port()));
+  ChildProcess proxy({RSP_PART_BINARY, path});
+  Fd writer = openFifoWriter(path);
+  REQUIRE(writer);  // opened at both ends: the proxy is reading its config
+  proxy.sendSignal(SIGHUP);
+  std::this_thread::sleep_for(100ms);
+  const bool alive = proxy.running();
+  INFO("stderr: " << proxy.errors());
+  CHECK(alive);  // before: killed by the SIGHUP
+  if (!alive) return;
+  REQUIRE(writeAll(writer, config));
+  writer.reset();  // the end of the file
+  const auto port = proxy.waitForStarted(10s);
+  REQUIRE(port.has_value());
+  writer = openFifoWriter(path);  // the reload that SIGHUP asked for reads the file again
+  REQUIRE(writer);
+  REQUIRE(writeAll(writer, config));
+  writer.reset();
+  CHECK(proxy.waitForErrors("reloaded", 5s));
+  const FetchResult result = fetch(*port, bytes(100));
+  INFO(result.describe());
+  CHECK(result.body.intact());
 }
