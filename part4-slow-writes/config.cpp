@@ -1,5 +1,6 @@
 // part4-slow-writes/config.cpp — part 4: the proxy's settings, read from a Lua file.
-// See config.h. Unchanged from part3-lua/config.cpp.
+// See config.h.
+// Unchanged from part3-lua/config.cpp.
 //
 // Lua reports an error by longjmp-ing back to the nearest protected call, right over whatever
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail

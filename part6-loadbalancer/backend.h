@@ -1,5 +1,6 @@
 // part6-loadbalancer/backend.h — part 6: the backend, resolved once, connected to without
-// waiting. Unchanged from part5-timeouts/backend.h.
+// waiting.
+// Unchanged from part5-timeouts/backend.h.
 //
 // Parts 2-4 called getaddrinfo() and a blocking connect() for every client, inside the loop:
 // while the name server or the backend took its time, every other client waited too. Here

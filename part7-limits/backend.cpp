@@ -1,5 +1,6 @@
 // part7-limits/backend.cpp — part 7: the backend, resolved once, connected to without
-// waiting. See backend.h. Unchanged from part5-timeouts/backend.cpp.
+// waiting. See backend.h.
+// Unchanged from part5-timeouts/backend.cpp.
 #include "backend.h"
 
 #include <netdb.h>

@@ -1,5 +1,6 @@
 // part7-limits/buffer.cpp — part 7: the bytes a connection could not write yet.
-// See buffer.h. Unchanged from part4-slow-writes/buffer.cpp.
+// See buffer.h.
+// Unchanged from part4-slow-writes/buffer.cpp.
 #include "buffer.h"
 
 #include <cassert>

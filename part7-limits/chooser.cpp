@@ -1,5 +1,6 @@
 // part7-limits/chooser.cpp — part 7: chooseBackend(client), routing decided in Lua.
-// See chooser.h. Unchanged from part6-loadbalancer/chooser.cpp.
+// See chooser.h.
+// Unchanged from part6-loadbalancer/chooser.cpp.
 //
 // As in config.cpp: a Lua error longjmps over C++ frames, so every call into Lua happens in
 // callChooser(), which holds no C++ objects and runs under lua_pcall; it talks to the C++ side

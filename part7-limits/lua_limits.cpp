@@ -1,5 +1,6 @@
 // part7-limits/lua_limits.cpp — part 7: every run of the config's Lua is bounded, in time
-// and in memory. See lua_limits.h. Unchanged from part6-loadbalancer/lua_limits.cpp.
+// and in memory. See lua_limits.h.
+// Unchanged from part6-loadbalancer/lua_limits.cpp.
 #include "lua_limits.h"
 
 #include <cstdlib>

@@ -1,5 +1,6 @@
 // part7-limits/lua_limits.h — part 7: every run of the config's Lua is bounded, in time
-// and in memory. Unchanged from part6-loadbalancer/lua_limits.h.
+// and in memory.
+// Unchanged from part6-loadbalancer/lua_limits.h.
 //
 // chooseBackend runs inside the loop, for every new client. A `while true do end` in it would
 // hold the one thread for good: no other client, no signal, only SIGKILL. A protected call
