@@ -48,6 +48,19 @@ void EventLoop::modify(int fd, std::uint32_t events) {
   control(operation, entry);
 }
 
+void EventLoop::replace(int fd, std::uint32_t events, Handler handler) {
+  auto found = entries_.find(fd);
+  assert(found != entries_.end() && "replace() a descriptor that is registered");
+  auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
+  const std::uint32_t before = found->second->events;
+  // The kernel's entry now points at the new one (data.ptr): one epoll_ctl, as modify() would.
+  const int operation = before == 0 ? EPOLL_CTL_ADD : events == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
+  if (before != 0 || events != 0) control(operation, *entry);
+  found->second->removed = true;  // as in remove(): alive until the batch is over
+  removed_.push_back(std::move(found->second));
+  found->second = std::move(entry);
+}
+
 void EventLoop::remove(int fd) {
   auto found = entries_.find(fd);
   if (found == entries_.end()) return;

@@ -48,6 +48,10 @@ class EventLoop {
   void modify(int fd, std::uint32_t events);
   // Stops watching fd. Its handler is destroyed after the current batch, not now.
   void remove(int fd);
+  // Gives fd another handler and interest at once (part 5: a socket connected by one object
+  // goes on with another). The old handler, which may be the one running now, is destroyed
+  // after the current batch, as by remove().
+  void replace(int fd, std::uint32_t events, Handler handler);
   bool watches(int fd) const { return entries_.count(fd) != 0; }
 
   void run();                   // until stop()

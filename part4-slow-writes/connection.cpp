@@ -6,8 +6,6 @@
 #include <sys/timerfd.h>
 
 #include <cassert>
-#include <cerrno>
-#include <cstring>
 
 #include "common/log.h"
 
@@ -30,118 +28,50 @@ Connection::~Connection() {
   assert(!loop_.inCallback());
 }
 
-// A flow reads its source unless it is paused or its source has ended. A flow that is over
-// (its destination failed; or, lingering, both are) still reads its source, and drops what it
-// sends: a peer still sending must not be left blocked in send(), nor answered with a reset.
-bool Connection::wantsToRead(const Flow& flow) const {
-  if (flow.state == Flow::State::kDone) return !flow.fromEnded;
-  return flow.state == Flow::State::kOpen && !flow.paused;
-}
-
 void Connection::handleEvent(Side& side, std::uint32_t events) {
   // Write what is queued for this side, then read what it sent. An error or a hang-up shows
   // up as a send or a recv that fails, so both go ahead on those. (settle() then decides
   // what to watch for, from what the two flows have become.)
-  Flow& in = flowTo(side);
-  Flow& out = flowFrom(side);
-  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && !in.queued.empty()) handleWrite(in);
-  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && wantsToRead(out)) handleRead(out);
+  Flow& toSide = flowTo(side);
+  Flow& fromSide = flowFrom(side);
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && toSide.wantsToWrite()) toSide.handleWrite();
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && fromSide.wantsToRead()) {
+    // A socket that failed cannot be written to either: the flow toward it is over.
+    if (const int error = fromSide.handleRead()) toSide.end(error);
+  }
   settle();
-}
-
-// Reads what has arrived from the flow's source and forwards it (or, once the flow is over,
-// drops it).
-void Connection::handleRead(Flow& flow) {
-  char chunk[kReadChunk];
-  const ssize_t n = ::recv(flow.from.fd.get(), chunk, sizeof chunk, 0);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n > 0 && flow.state != Flow::State::kDone) {
-    return forward(flow, chunk, static_cast<std::size_t>(n));
-  }
-  if (n > 0) {
-    dropped_ += static_cast<std::size_t>(n);
-    if (dropped_ > kLingerBytes) closePair("sent too much after its peer had gone");
-    return;
-  }
-  // The source will send nothing more: its FIN (n == 0), or an error. What is queued still
-  // goes to the destination, and then our FIN (see settle()).
-  flow.fromEnded = true;
-  if (flow.state == Flow::State::kOpen) flow.state = Flow::State::kFlushing;
-  // A socket that failed cannot be written to either: the flow toward it is over.
-  if (n < 0) endFlow(flowTo(flow.from), errno);
-}
-
-// Writes to the flow's destination at once if nothing is queued; queues what it did not take.
-void Connection::forward(Flow& flow, const char* data, std::size_t size) {
-  std::size_t written = 0;
-  if (flow.queued.empty()) {  // never write around queued bytes: they must go out first
-    const ssize_t n = ::send(flow.to.fd.get(), data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return endFlow(flow, errno);
-    written = n > 0 ? static_cast<std::size_t>(n) : 0;
-  }
-  if (written == size) return;  // all out: nothing to queue
-  flow.queued.append(data + written, size - written);
-  if (flow.queued.size() >= kHighWater) flow.paused = true;  // backpressure
-}
-
-// The flow's destination can take more: write what is queued for it.
-void Connection::handleWrite(Flow& flow) {
-  const ssize_t n = ::send(flow.to.fd.get(), flow.queued.data(), flow.queued.size(), MSG_NOSIGNAL);
-  if (n < 0) {
-    if (errno != EAGAIN && errno != EINTR) endFlow(flow, errno);
-    return;
-  }
-  flow.queued.consume(static_cast<std::size_t>(n));
-  // Resume reading the source. Level-triggered epoll reports at once whatever is already
-  // waiting in its socket; no new event has to arrive first.
-  if (flow.paused && flow.queued.size() <= kLowWater) flow.paused = false;
-}
-
-// The flow's destination failed (EPIPE, ECONNRESET): nothing more can reach it. Drop what was
-// queued for it; its source is now read only to drop what it sends. The other flow is left
-// alone: whatever the failed peer sent before it went is still read and delivered.
-void Connection::endFlow(Flow& flow, int error) {
-  if (flow.state == Flow::State::kDone) return;
-  if (verbose()) {
-    log() << "client " << client_.fd.get() << ": " << flow.to.name << " " << std::strerror(error);
-  }
-  flow.state = Flow::State::kDone;
-  flow.queued = Buffer();
-  flow.paused = false;
 }
 
 // After every event: pass on FINs, close the pair once both flows are over, and watch each
 // socket for exactly what can be done with it now.
 void Connection::settle() {
   if (closed_) return;
-  for (Flow* flow : {&toBackend_, &toClient_}) {
-    if (flow->state == Flow::State::kFlushing && flow->queued.empty()) {
-      ::shutdown(flow->to.fd.get(), SHUT_WR);  // everything went out: now the FIN
-      flow->state = Flow::State::kDone;
-    }
+  toBackend_.passOnEnd();
+  toClient_.passOnEnd();
+  if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {
+    return closePair("sent too much after its peer had gone");
   }
-  if (toBackend_.state == Flow::State::kDone && toClient_.state == Flow::State::kDone) {
-    if (toBackend_.fromEnded && toClient_.fromEnded) return closePair("finished");
+  if (toBackend_.over() && toClient_.over()) {
+    if (toBackend_.sourceEnded() && toClient_.sourceEnded()) return closePair("finished");
     if (!lingering_) startLingering();
   }
   updateInterest(client_);
   updateInterest(backend_);
 }
 
-// Reads a side while its flow out wants to; writes to it while bytes are queued for it.
+// Reads a side while the flow from it wants to; writes to it while the flow to it does.
 void Connection::updateInterest(Side& side) {
-  if (closed_) return;
   std::uint32_t events = 0;
-  if (wantsToRead(flowFrom(side))) events |= EPOLLIN;
-  if (!flowTo(side).queued.empty()) events |= EPOLLOUT;
+  if (flowFrom(side).wantsToRead()) events |= EPOLLIN;
+  if (flowTo(side).wantsToWrite()) events |= EPOLLOUT;
   loop_.modify(side.fd.get(), events);  // no system call when nothing changed
 }
 
 // Both flows are over, but a peer may still be sending: a flow ended because its destination
-// failed stops reading its source. Closing a socket with unread input makes the kernel answer
-// with a reset (RST), and a reset destroys what that peer has not read yet — such as the reply
-// we just delivered. So, like nginx's lingering close: FIN to both, read and drop their input
-// until they finish, kLingerBytes arrive or kLingerSeconds pass, and only then close.
+// failed still reads its source (flow.h). Closing a socket with unread input makes the kernel
+// answer with a reset (RST), and a reset destroys what that peer has not read yet — such as
+// the reply we just delivered. So, like nginx's lingering close: FIN to both, read and drop
+// their input until they finish, Flow::kDropLimit arrives or kLingerSeconds pass, then close.
 void Connection::startLingering() {
   lingering_ = true;
   ::shutdown(client_.fd.get(), SHUT_WR);

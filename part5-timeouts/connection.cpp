@@ -19,9 +19,10 @@ namespace rsp {
 void Connection::start(EventLoop& loop, Fd client, const Backend& backend,
                        const Timeouts& timeouts) {
   auto connection = std::make_shared<Connection>(loop, std::move(client), backend, timeouts);
-  connection->watch(connection->client_);
-  connection->connectNext();
-  connection->settle();
+  loop.add(connection->client_.fd.get(), EPOLLIN, [connection](std::uint32_t events) {
+    connection->handleEvent(connection->client_, events);
+  });
+  connection->connector_.connect(backend, timeouts.connect);
 }
 
 Connection::Connection(EventLoop& loop, Fd client, const Backend& backend, const Timeouts& timeouts)
@@ -29,7 +30,8 @@ Connection::Connection(EventLoop& loop, Fd client, const Backend& backend, const
       backendAddress_(backend),
       timeouts_(timeouts),
       client_{std::move(client), "client"},
-      backend_{Fd(), "backend"} {}
+      backend_{Fd(), "backend"},
+      connector_(loop, [this](Fd socket, int error) { connected(std::move(socket), error); }) {}
 
 Connection::~Connection() {
   // The rule of the event loop: a Connection dies after the batch, never inside a handler,
@@ -37,50 +39,33 @@ Connection::~Connection() {
   assert(!loop_.inCallback());
 }
 
-// Registers a socket; settle() then sets what it is watched for.
-void Connection::watch(Side& side) {
-  loop_.add(side.fd.get(), 0, [self = shared_from_this(), &side](std::uint32_t events) {
-    self->handleEvent(side, events);
-  });
-}
-
-// Starts a connect to the backend's next address, and waits for it without blocking; gives
-// up, with one line in the log, when no address is left.
-void Connection::connectNext() {
-  while (nextAddress_ < backendAddress_.addresses.size()) {
-    bool inProgress = false;
-    Fd fd = startConnect(backendAddress_.addresses[nextAddress_++], inProgress);
-    if (!fd) {
-      connectError_ = errno;
-      continue;
+// The Connector is done: the backend accepted, or every address failed (one line per episode
+// in the log, not one per client).
+void Connection::connected(Fd backend, int error) {
+  if (!backend) {
+    if (verbose() && error == ETIMEDOUT) {
+      log() << "client " << client_.fd.get() << ": backend connect timed out";
     }
-    if (backend_.fd) loop_.remove(backend_.fd.get());  // an earlier attempt's socket
-    backend_.fd = std::move(fd);
-    watch(backend_);
-    if (!inProgress) return startRelaying();  // connected at once
-    return armTimer(loop_.now() + timeouts_.connect);
+    static LogEpisode failures;  // the one backend's: a line per episode, not per client
+    if (failures.begins(loop_.now())) {
+      log() << "cannot connect to backend " << backendAddress_.name << ": " << std::strerror(error)
+            << failures.heldBack();
+    }
+    return closePair("no backend");
   }
-  static LogEpisode failures;  // the one backend's: a line per episode, not per client
-  if (failures.begins(loop_.now())) {
-    log() << "cannot connect to backend " << backendAddress_.name << ": "
-          << std::strerror(connectError_) << failures.heldBack();
-  }
-  closePair("no backend");
-}
-
-// The backend's socket turned writable (or failed) while connecting: the handshake is over.
-void Connection::finishConnect() {
-  connectError_ = connectResult(backend_.fd.get());
-  if (connectError_ != 0) return connectNext();
-  startRelaying();
-}
-
-void Connection::startRelaying() {
+  backend_.fd = std::move(backend);
+  toBackend_.connectTo(backend_.fd.get());
+  toClient_.connectFrom(backend_.fd.get());
+  // The Connector's registration becomes ours (settle() sets what it is watched for).
+  loop_.replace(backend_.fd.get(), 0, [self = shared_from_this()](std::uint32_t events) {
+    self->handleEvent(self->backend_, events);
+  });
   phase_ = Phase::kRelaying;
   lastActive_ = loop_.now();
   armTimer(lastActive_ + timeouts_.idle);
   // What the client sent while we were connecting goes out now, before anything else.
-  if (!toBackend_.queued.empty()) handleWrite(toBackend_);
+  if (toBackend_.wantsToWrite()) toBackend_.handleWrite();
+  settle();
 }
 
 // A pair has one deadline at a time; a new one replaces the old.
@@ -90,43 +75,33 @@ void Connection::armTimer(Timers::Clock::time_point deadline) {
 }
 
 void Connection::handleTimer() {
-  switch (phase_) {
-    case Phase::kConnecting:
-      connectError_ = ETIMEDOUT;
-      if (verbose()) log() << "client " << client_.fd.get() << ": backend connect timed out";
-      connectNext();
-      break;
-    case Phase::kRelaying: {
-      // No event for idleTimeout does not make a pair idle yet: a peer may still be taking what
-      // the kernel holds for it (a socket's send buffer grows to megabytes) without our seeing
-      // an event. So bytes acknowledged count as activity too, as of the firing that saw them.
-      const auto now = loop_.now();
-      const std::uint64_t acked = bytesAcked();
-      if (acked != lastAcked_) lastAckedAt_ = now;
-      lastAcked_ = acked;
-      const auto lastMoved = std::max(lastActive_, lastAckedAt_);
-      // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
-      if (now - lastActive_ >= timeouts_.idle &&
-          (acked >= sent_ || now - lastMoved >= timeouts_.idle)) {
-        closePair("idle for too long");
-        break;
-      }
-      // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
-      // the timer looks again once idleTimeout has passed since the latest one. While only
-      // acknowledgements move, it looks every quarter of idleTimeout, so that a peer that stops
-      // reading is cut about idleTimeout after it stopped, not up to twice that.
-      auto next = lastMoved + timeouts_.idle;
-      if (lastAckedAt_ > lastActive_) next = std::min(next, now + timeouts_.idle / 4);
-      armTimer(next);
-      break;
-    }
-    case Phase::kLingering:
-      closePair("lingered long enough");
-      break;
-    case Phase::kClosed:
-      break;
+  if (phase_ == Phase::kLingering) return closePair("lingered long enough");
+  if (phase_ == Phase::kRelaying && idle()) return closePair("idle for too long");
+}
+
+// Run by the idle timer. No event for idleTimeout does not make a pair idle yet: a peer may
+// still be taking what the kernel holds for it (a socket's send buffer grows to megabytes)
+// without our seeing an event. So bytes acknowledged count as activity too, as of the firing
+// that saw them.
+bool Connection::idle() {
+  const auto now = loop_.now();
+  const std::uint64_t acked = bytesAcked();
+  if (acked != lastAcked_) lastAckedAt_ = now;
+  lastAcked_ = acked;
+  const auto lastMoved = std::max(lastActive_, lastAckedAt_);
+  // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
+  const std::uint64_t sent = toBackend_.sent() + toClient_.sent();
+  if (now - lastActive_ >= timeouts_.idle && (acked >= sent || now - lastMoved >= timeouts_.idle)) {
+    return true;
   }
-  settle();
+  // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
+  // the timer looks again once idleTimeout has passed since the latest one. While only
+  // acknowledgements move, it looks every quarter of idleTimeout, so that a peer that stops
+  // reading is cut about idleTimeout after it stopped, not up to twice that.
+  auto next = lastMoved + timeouts_.idle;
+  if (lastAckedAt_ > lastActive_) next = std::min(next, now + timeouts_.idle / 4);
+  armTimer(next);
+  return false;
 }
 
 // The bytes our two sockets have had acknowledged by their peers, from the kernel's TCP_INFO.
@@ -143,130 +118,52 @@ std::uint64_t Connection::bytesAcked() const {
   return total;
 }
 
-// A flow reads its source unless it is paused or its source has ended. A flow that is over
-// (its destination failed; or, lingering, both are) still reads its source, and drops what it
-// sends: a peer still sending must not be left blocked in send(), nor answered with a reset.
-bool Connection::wantsToRead(const Flow& flow) const {
-  if (flow.state == Flow::State::kDone) return !flow.fromEnded;
-  return flow.state == Flow::State::kOpen && !flow.paused;
-}
-
 void Connection::handleEvent(Side& side, std::uint32_t events) {
   lastActive_ = loop_.now();
-  if (phase_ == Phase::kConnecting && &side == &backend_) {
-    finishConnect();
-    return settle();
-  }
   // Write what is queued for this side, then read what it sent. An error or a hang-up shows
   // up as a send or a recv that fails, so both go ahead on those. (settle() then decides
   // what to watch for, from what the two flows have become.)
-  Flow& in = flowTo(side);
-  Flow& out = flowFrom(side);
-  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && !in.queued.empty()) handleWrite(in);
-  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && wantsToRead(out)) handleRead(out);
+  Flow& toSide = flowTo(side);
+  Flow& fromSide = flowFrom(side);
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && toSide.wantsToWrite()) toSide.handleWrite();
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && fromSide.wantsToRead()) {
+    // A socket that failed cannot be written to either: the flow toward it is over.
+    if (const int error = fromSide.handleRead()) toSide.end(error);
+  }
   settle();
-}
-
-// Reads what has arrived from the flow's source and forwards it (or, once the flow is over,
-// drops it).
-void Connection::handleRead(Flow& flow) {
-  char chunk[kReadChunk];
-  const ssize_t n = ::recv(flow.from.fd.get(), chunk, sizeof chunk, 0);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n > 0 && flow.state != Flow::State::kDone) {
-    return forward(flow, chunk, static_cast<std::size_t>(n));
-  }
-  if (n > 0) {
-    dropped_ += static_cast<std::size_t>(n);
-    if (dropped_ > kLingerBytes) closePair("sent too much after its peer had gone");
-    return;
-  }
-  // The source will send nothing more: its FIN (n == 0), or an error. What is queued still
-  // goes to the destination, and then our FIN (see settle()).
-  flow.fromEnded = true;
-  if (flow.state == Flow::State::kOpen) flow.state = Flow::State::kFlushing;
-  // A socket that failed cannot be written to either: the flow toward it is over.
-  if (n < 0) endFlow(flowTo(flow.from), errno);
-}
-
-// Writes to the flow's destination at once if nothing is queued; queues what it did not take.
-void Connection::forward(Flow& flow, const char* data, std::size_t size) {
-  std::size_t written = 0;
-  // Never write around queued bytes: they must go out first. Nor to a backend still
-  // connecting: its bytes wait in the queue until startRelaying().
-  if (flow.queued.empty() && phase_ != Phase::kConnecting) {
-    const ssize_t n = ::send(flow.to.fd.get(), data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return endFlow(flow, errno);
-    written = n > 0 ? static_cast<std::size_t>(n) : 0;
-    sent_ += written;
-  }
-  if (written == size) return;  // all out: nothing to queue
-  flow.queued.append(data + written, size - written);
-  if (flow.queued.size() >= kHighWater) flow.paused = true;  // backpressure
-}
-
-// The flow's destination can take more: write what is queued for it.
-void Connection::handleWrite(Flow& flow) {
-  const ssize_t n = ::send(flow.to.fd.get(), flow.queued.data(), flow.queued.size(), MSG_NOSIGNAL);
-  if (n < 0) {
-    if (errno != EAGAIN && errno != EINTR) endFlow(flow, errno);
-    return;
-  }
-  flow.queued.consume(static_cast<std::size_t>(n));
-  sent_ += static_cast<std::size_t>(n);
-  // Resume reading the source. Level-triggered epoll reports at once whatever is already
-  // waiting in its socket; no new event has to arrive first.
-  if (flow.paused && flow.queued.size() <= kLowWater) flow.paused = false;
-}
-
-// The flow's destination failed (EPIPE, ECONNRESET): nothing more can reach it. Drop what was
-// queued for it; its source is now read only to drop what it sends. The other flow is left
-// alone: whatever the failed peer sent before it went is still read and delivered.
-void Connection::endFlow(Flow& flow, int error) {
-  if (flow.state == Flow::State::kDone) return;
-  if (verbose()) {
-    log() << "client " << client_.fd.get() << ": " << flow.to.name << " " << std::strerror(error);
-  }
-  flow.state = Flow::State::kDone;
-  flow.queued = Buffer();
-  flow.paused = false;
 }
 
 // After every event: pass on FINs, close the pair once both flows are over, and watch each
 // socket for exactly what can be done with it now.
 void Connection::settle() {
   if (phase_ == Phase::kClosed) return;
-  if (phase_ != Phase::kConnecting) {
-    for (Flow* flow : {&toBackend_, &toClient_}) {
-      if (flow->state == Flow::State::kFlushing && flow->queued.empty()) {
-        ::shutdown(flow->to.fd.get(), SHUT_WR);  // everything went out: now the FIN
-        flow->state = Flow::State::kDone;
-      }
-    }
-    if (toBackend_.state == Flow::State::kDone && toClient_.state == Flow::State::kDone) {
-      if (toBackend_.fromEnded && toClient_.fromEnded) return closePair("finished");
-      if (phase_ == Phase::kRelaying) startLingering();
-    }
+  toBackend_.passOnEnd();
+  toClient_.passOnEnd();
+  if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {
+    return closePair("sent too much after its peer had gone");
+  }
+  if (toBackend_.over() && toClient_.over()) {
+    if (toBackend_.sourceEnded() && toClient_.sourceEnded()) return closePair("finished");
+    if (phase_ == Phase::kRelaying) startLingering();
   }
   updateInterest(client_);
   updateInterest(backend_);
 }
 
-// Reads a side while its flow out wants to; writes to it while bytes are queued for it. A
-// backend still connecting is watched for writability: that is how the handshake's end shows.
+// Reads a side while the flow from it wants to; writes to it while the flow to it does.
 void Connection::updateInterest(Side& side) {
+  if (!side.fd) return;  // the backend, still connecting: the Connector watches it
   std::uint32_t events = 0;
-  if (wantsToRead(flowFrom(side))) events |= EPOLLIN;
-  if (!flowTo(side).queued.empty()) events |= EPOLLOUT;
-  if (phase_ == Phase::kConnecting && &side == &backend_) events |= EPOLLOUT;
-  if (side.fd) loop_.modify(side.fd.get(), events);  // no system call when nothing changed
+  if (flowFrom(side).wantsToRead()) events |= EPOLLIN;
+  if (flowTo(side).wantsToWrite()) events |= EPOLLOUT;
+  loop_.modify(side.fd.get(), events);  // no system call when nothing changed
 }
 
 // Both flows are over, but a peer may still be sending: a flow ended because its destination
-// failed stops reading its source. Closing a socket with unread input makes the kernel answer
-// with a reset (RST), and a reset destroys what that peer has not read yet — such as the reply
-// we just delivered. So, like nginx's lingering close: FIN to both, read and drop their input
-// until they finish, kLingerBytes arrive or kLinger passes, and only then close.
+// failed still reads its source (flow.h). Closing a socket with unread input makes the kernel
+// answer with a reset (RST), and a reset destroys what that peer has not read yet — such as
+// the reply we just delivered. So, like nginx's lingering close: FIN to both, read and drop
+// their input until they finish, Flow::kDropLimit arrives or kLinger passes, then close.
 void Connection::startLingering() {
   phase_ = Phase::kLingering;
   ::shutdown(client_.fd.get(), SHUT_WR);
@@ -281,6 +178,7 @@ void Connection::closePair(const char* why) {
   phase_ = Phase::kClosed;
   if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
   loop_.timers().cancel(timer_);
+  connector_.cancel();  // a connect still under way: nobody is waiting for it now
   loop_.remove(client_.fd.get());
   if (backend_.fd) loop_.remove(backend_.fd.get());
 }
