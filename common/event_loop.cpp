@@ -7,6 +7,7 @@
 
 #include <cassert>
 #include <cerrno>
+#include <stdexcept>
 #include <string>
 
 #include "common/error.h"
@@ -35,11 +36,14 @@ void EventLoop::add(int fd, std::uint32_t events, Handler handler) {
   assert(!watches(fd) && "a descriptor is registered once");
   auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
   if (events != 0) control(EPOLL_CTL_ADD, *entry);
-  entries_.emplace(fd, std::move(entry));
+  if (static_cast<std::size_t>(fd) >= entries_.size()) entries_.resize(fd + 1);
+  entries_[fd] = std::move(entry);
 }
 
 void EventLoop::modify(int fd, std::uint32_t events) {
-  Entry& entry = *entries_.at(fd);
+  if (!watches(fd))
+    throw std::logic_error("modify() of fd " + std::to_string(fd) + ", not watched");
+  Entry& entry = *entries_[fd];
   if (events == entry.events) return;
   const int operation = entry.events == 0 ? EPOLL_CTL_ADD
                         : events == 0     ? EPOLL_CTL_DEL
@@ -49,23 +53,21 @@ void EventLoop::modify(int fd, std::uint32_t events) {
 }
 
 void EventLoop::replace(int fd, std::uint32_t events, Handler handler) {
-  auto found = entries_.find(fd);
-  assert(found != entries_.end() && "replace() a descriptor that is registered");
+  assert(watches(fd) && "replace() a descriptor that is registered");
+  std::unique_ptr<Entry>& slot = entries_[fd];
   auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
-  const std::uint32_t before = found->second->events;
+  const std::uint32_t before = slot->events;
   // The kernel's entry now points at the new one (data.ptr): one epoll_ctl, as modify() would.
   const int operation = before == 0 ? EPOLL_CTL_ADD : events == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
   if (before != 0 || events != 0) control(operation, *entry);
-  found->second->removed = true;  // as in remove(): alive until the batch is over
-  removed_.push_back(std::move(found->second));
-  found->second = std::move(entry);
+  slot->removed = true;  // as in remove(): alive until the batch is over
+  removed_.push_back(std::move(slot));
+  slot = std::move(entry);
 }
 
 void EventLoop::remove(int fd) {
-  auto found = entries_.find(fd);
-  if (found == entries_.end()) return;
-  std::unique_ptr<Entry> entry = std::move(found->second);
-  entries_.erase(found);
+  if (!watches(fd)) return;
+  std::unique_ptr<Entry> entry = std::move(entries_[fd]);
   if (entry->events != 0) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
   // HAZARD: this handler may be the one running right now, or another handler in this batch
   // may still have an event pending for this fd. So mark the entry dead (its pending events

@@ -20,11 +20,11 @@
 
 #include <sys/epoll.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "common/fd.h"
@@ -52,7 +52,9 @@ class EventLoop {
   // goes on with another). The old handler, which may be the one running now, is destroyed
   // after the current batch, as by remove().
   void replace(int fd, std::uint32_t events, Handler handler);
-  bool watches(int fd) const { return entries_.count(fd) != 0; }
+  bool watches(int fd) const {
+    return fd >= 0 && static_cast<std::size_t>(fd) < entries_.size() && entries_[fd];
+  }
 
   void run();                   // until stop()
   void runOnce(int timeoutMs);  // one epoll_wait and its batch of events
@@ -86,7 +88,10 @@ class EventLoop {
   bool stopping_ = false;
   bool dispatching_ = false;
   Fd epoll_;
-  std::unordered_map<int, std::unique_ptr<Entry>> entries_;
+  // Indexed by descriptor, as Redis's ae.c and HAProxy's fdtab do: the kernel hands out the
+  // lowest free numbers, so the vector stays as small as the most descriptors open at once,
+  // and finding an entry is an index, not a hash lookup.
+  std::vector<std::unique_ptr<Entry>> entries_;
   std::vector<std::unique_ptr<Entry>> removed_;  // destroyed once the batch is done
   Fd signals_;
   Timers timers_;
