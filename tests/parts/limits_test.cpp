@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -30,13 +29,6 @@ constexpr char kHalfRequest[] = "GET /bytes/100 HTTP/1.0\r\n";  // the blank lin
 
 int lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-}
-
-int linesContaining(const std::string& text, const std::string& part) {
-  std::istringstream in(text);
-  int count = 0;
-  for (std::string line; std::getline(in, line);) count += line.find(part) != std::string::npos;
-  return count;
 }
 
 // A download on its own thread, read at 2 MB/s through a 16 KiB receive buffer.
@@ -325,7 +317,7 @@ TEST_CASE("a SIGHUP during start-up waits for the loop instead of killing the pr
   const std::string path = (dir.path() / "rsp.lua").string();
   REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
   const std::string config = proxyConfig(setupFor(backend.port()));
-  ChildProcess proxy({RSP_PART_BINARY, path});
+  ChildProcess proxy({kPartBinary, path});
   Fd writer = openFifoWriter(path);
   REQUIRE(writer);  // opened at both ends: the proxy is reading its config
   proxy.sendSignal(SIGHUP);
@@ -346,4 +338,25 @@ TEST_CASE("a SIGHUP during start-up waits for the loop instead of killing the pr
   const FetchResult result = fetch(*port, bytes(100));
   INFO(result.describe());
   CHECK(result.body.intact());
+}
+
+TEST_CASE("SIGHUP with a config that loops is one line and the running config stays",
+          "[lua-bounds]") {
+  TestBackend backend(0, "old");
+  RunningProxy proxy = startProxy(setupFor(backend.port()));
+  proxy.dir->write(proxy.config.filename(), "listenPort = 0\nwhile true do end\n");
+  const auto sent = Clock::now();
+  proxy.process->sendSignal(SIGHUP);
+  const bool failed = proxy.process->waitForErrors("reload failed", 5s);
+  const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - sent);
+  const std::string errors = proxy.process->errors();
+  INFO("stderr: " << errors);
+  UNSCOPED_INFO("the reload " << (failed ? "failed after " : "had not failed after ")
+                              << took.count() << " ms");
+  REQUIRE(failed);
+  CHECK_THAT(errors, Catch::Contains("luaTimeLimit"));
+  const FetchResult result = fetch(proxy.port, bytes(100));
+  INFO(result.describe());
+  CHECK(result.header("X-Backend") == "old");
+  CHECK(proxy.process->running());
 }

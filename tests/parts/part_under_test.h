@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "backend.h"
@@ -83,6 +84,18 @@ inline int settledFdCount(pid_t pid, int count) {
     std::this_thread::sleep_for(20ms);
   }
   return now;
+}
+
+// How many lines of `text` (a child's stderr) contain `needle`.
+inline int linesContaining(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    count += std::string_view(text).substr(at, end - at).find(needle) != std::string_view::npos;
+    at = end + 1;
+  }
+  return count;
 }
 
 }  // namespace rsp::test
