@@ -23,6 +23,17 @@ EventLoop::EventLoop() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
   if (!epoll_) throwErrno("epoll_create1");
 }
 
+EventLoop::~EventLoop() {
+  // The handlers still registered (pairs open when the loop stops) are destroyed here, while
+  // the loop is whole: what they own may call back into it as it goes (a Connector cancels its
+  // connect: remove(), timers().cancel()). Out of the table first, so that remove() finds
+  // nothing to do.
+  std::vector<std::unique_ptr<Entry>> entries;
+  entries.swap(entries_);
+  entries.clear();
+  removed_.clear();
+}
+
 void EventLoop::control(int operation, Entry& entry) {
   epoll_event event{};
   event.events = entry.events;

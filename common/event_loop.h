@@ -37,6 +37,7 @@ class EventLoop {
   using Handler = std::function<void(std::uint32_t events)>;
 
   EventLoop();
+  ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
