@@ -82,7 +82,8 @@ class EventLoop {
     bool removed = false;
   };
 
-  void control(int operation, Entry& entry);
+  // epoll_ctl(operation) of entry's fd for `events`; throws if it fails (nothing changed then).
+  void control(int operation, Entry& entry, std::uint32_t events);
 
   // Declared first, so destroyed last: handlers destroyed with the loop may still ask
   // inCallback().
