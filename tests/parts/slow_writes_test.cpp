@@ -135,10 +135,18 @@ TEST_CASE("50 idle pairs that once had full queues hold no queue memory", "[slow
   REQUIRE(fillAndDrain(backends, clients, 8 * kMiB));
   std::this_thread::sleep_for(200ms);
   const std::int64_t growthKiB = residentKiB(proxy.pid()) - beforeKiB;
+  const std::int64_t peakKiB = peakResidentKiB(proxy.pid()) - beforeKiB;
   // A queue that kept its capacity once empty would hold tens of KiB per pair (about 3.5 MiB
-  // here before part 4 gave it back).
+  // here before part 4 gave it back), all of the peak.
   INFO("resident memory grew by " << growthKiB << " KiB for " << kPairs << " idle pairs (peak "
-                                  << peakResidentKiB(proxy.pid()) - beforeKiB << " KiB)");
+                                  << peakKiB << " KiB)");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's allocator keeps freed blocks in free lists of its own instead of giving
+  // them to the kernel, so resident memory cannot fall to the idle level. What shows is that it
+  // fell from the peak: the queues' memory was given back (kept, it would all still be there).
+  CHECK(growthKiB < peakKiB * 3 / 4);
+#else
   CHECK(growthKiB < 1024);
+#endif
   CHECK(proxy.process->running());
 }
