@@ -5,13 +5,17 @@
 // answer (or dropped SYNs and never did), every client waited. A Connector only starts the
 // handshake (backend.h) and lets the loop say when it has ended, as muduo's Connector does:
 //
-//   connect(backend) ──▶ startConnect() each address in turn ──▶ writable: SO_ERROR says how
-//                              ▲          │                            │
-//                              └─ failed, or no answer within the timeout     └─▶ done(socket, 0)
-//   every address failed ──▶ done({}, errno of the last failure)
+//   connect(backend) ──▶ startConnect() on the next address
+//                          │ in progress               │ failed at once
+//                          ▼                           │
+//                        writable, or the timeout ─────┤ SO_ERROR != 0, or timed out
+//                          │ SO_ERROR == 0             ▼
+//                          ▼                         the next address; none left:
+//                        done(socket, 0)             done({}, errno of the last failure)
 //
-// The socket it hands over is still watched by the loop (for writability): the receiver
-// takes it over with EventLoop::replace(), without a system call more.
+// The socket it hands over is still registered with the loop (for writability): the receiver
+// takes it over with EventLoop::replace(), which changes its handler and interest in one
+// epoll_ctl.
 #pragma once
 
 #include <chrono>
