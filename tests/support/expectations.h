@@ -1,7 +1,7 @@
 // tests/support/expectations.h — the one table of what each part is expected to do.
 //
 // Every test in tests/parts/ is built into each part's test executable (test-part1 ...
-// test-part7, with RSP_PART set) and asserts what the part's post promises. Where a part has a
+// test-part8, with RSP_PART set) and asserts what the part's post promises. Where a part has a
 // known, deliberate limitation, the table says so, and the test either asserts the limitation
 // (part 1 serves clients one at a time) or is tagged [!shouldfail], so that it passes only
 // while the part still has the bug its post describes, and fails the day it does not (see
@@ -16,19 +16,23 @@ struct Expectations {
   bool honoursHalfClose;    // false: a client's FIN closes both sides at once (parts 2, 3)
   bool takesLuaConfig;      // true: `rsp-partN CONFIG.lua` instead of three arguments
   bool neverBlocks;         // false: a backend that drops SYNs stalls every client (parts 1-4)
-  bool takesBackendList;    // true: the config may set `backends = { ... }` (parts 6, 7)
+                            // (the table's "no stall")
+  bool takesBackendList;    // true: the config may set `backends = { ... }` (parts 6 and up)
+  bool keepsClientsAlive;   // ("alive") false: one request per client connection (part 8's
+                            // LIMIT); the parts before 8 relay bytes, so any number go by
 };
 
 // clang-format off
-//                              concurrent every byte half-close Lua config never blocks backends
+//                            concurrent every byte half-close Lua config no stall backends alive
 constexpr Expectations kTable[] = {
-    /* part 1 one-shot      */   {false,     true,      true,      false,     false,       false},
-    /* part 2 epoll         */   {true,      false,     false,     false,     false,       false},
-    /* part 3 Lua           */   {true,      false,     false,     true,      false,       false},
-    /* part 4 slow writes   */   {true,      true,      true,      true,      false,       false},
-    /* part 5 timeouts      */   {true,      true,      true,      true,      true,        false},
-    /* part 6 load balancer */   {true,      true,      true,      true,      true,        true},
-    /* part 7 limits        */   {true,      true,      true,      true,      true,        true},
+  /* part 1 one-shot      */ {false,     true,      true,      false,     false,   false,   true},
+  /* part 2 epoll         */ {true,      false,     false,     false,     false,   false,   true},
+  /* part 3 Lua           */ {true,      false,     false,     true,      false,   false,   true},
+  /* part 4 slow writes   */ {true,      true,      true,      true,      false,   false,   true},
+  /* part 5 timeouts      */ {true,      true,      true,      true,      true,    false,   true},
+  /* part 6 load balancer */ {true,      true,      true,      true,      true,    true,    true},
+  /* part 7 limits        */ {true,      true,      true,      true,      true,    true,    true},
+  /* part 8 HTTP          */ {true,      true,      true,      true,      true,    true,    true},
 };
 // clang-format on
 

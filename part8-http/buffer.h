@@ -1,0 +1,36 @@
+// part8-http/buffer.h — part 8: the bytes a connection could not write yet.
+// Unchanged from part4-slow-writes/buffer.h.
+//
+// A queue of bytes in one contiguous block: append() at the back, consume() from the front.
+//
+//   +----------------+-------------------------+----------------+
+//   |  already sent  |  queued: data(), size() |   free space   |
+//   +----------------+-------------------------+----------------+
+//   0             begin_                 bytes_.size()     capacity
+//
+// It knows nothing of sockets or limits: the Connection decides when to write, and how much
+// may be queued before it stops reading (connection.h).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace rsp {
+
+class Buffer {
+ public:
+  bool empty() const { return begin_ == bytes_.size(); }
+  std::size_t size() const { return bytes_.size() - begin_; }
+  const char* data() const { return bytes_.data() + begin_; }
+
+  // Queues a copy of `size` bytes behind what is already queued.
+  void append(const char* data, std::size_t size);
+  // Forgets the first `size` queued bytes: they have been written.
+  void consume(std::size_t size);
+
+ private:
+  std::vector<char> bytes_;
+  std::size_t begin_ = 0;  // the first byte not yet sent
+};
+
+}  // namespace rsp

@@ -1,0 +1,286 @@
+// part8-http/config.cpp — part 8: the proxy's settings, read from a Lua file. See config.h.
+// Same as part6-loadbalancer/config.cpp except: maxConnections and shutdownTimeout.
+//
+// A reload (SIGHUP) runs the file inside the loop: its run is bounded (lua_limits.h), so a file
+// that loops or allocates without end fails to load and the running config stays.
+//
+// Lua reports an error by longjmp-ing back to the nearest protected call, right over whatever
+// C++ frames are in the way, so their destructors never run. So every Lua call that can fail
+// (loading the file, running it, reading its globals, even opening the libraries) happens
+// inside runConfig(), a plain function with no C++ objects, called through lua_pcall(). Once
+// it has returned, the C++ side only looks at the values it left on the stack.
+#include "config.h"
+
+#include <cmath>
+#include <cstdio>
+#include <lua.hpp>
+#include <memory>
+#include <vector>
+
+namespace rsp {
+namespace {
+
+// The globals read from the file, at these stack positions once runConfig() has returned.
+constexpr const char* kSettings[] = {
+    "listenPort",   "backendAddress", "backendPort",   "connectTimeout", "idleTimeout",
+    "balance",      "checkInterval",  "chooseBackend", "maxConnections", "shutdownTimeout",
+    "luaTimeLimit", "luaMemoryLimit", "backends"};
+enum Position {
+  kListenPort = 1,
+  kBackendAddress,
+  kBackendPort,
+  kConnectTimeout,
+  kIdleTimeout,
+  kBalance,
+  kCheckInterval,
+  kChooseBackend,
+  kMaxConnections,
+  kShutdownTimeout,
+  kLuaTimeLimit,
+  kLuaMemoryLimit,
+  kBackends,
+  kFirstEntry  // then 3 values per backends entry
+};
+
+// Runs under lua_pcall with the file's path as a light userdata. Leaves the settings on the
+// stack, or raises the Lua error as it is (the file's name and line are already in it).
+int runConfig(lua_State* lua) {
+  const char* path = static_cast<const char*>(lua_touserdata(lua, 1));
+  lua_settop(lua, 0);
+  luaL_openlibs(lua);
+  if (luaL_loadfilex(lua, path, "t") != LUA_OK) return lua_error(lua);
+  lua_call(lua, 0, 0);
+  for (const char* setting : kSettings) lua_getglobal(lua, setting);
+  // Each entry of `backends` as three values: the entry, then its address and port fields
+  // (nil unless it is a table), so the C++ side reads plain values and never calls into Lua.
+  if (lua_istable(lua, kBackends)) {
+    const lua_Integer count = luaL_len(lua, kBackends);
+    for (lua_Integer i = 1; i <= count; ++i) {
+      luaL_checkstack(lua, 3, "too many backends");
+      const bool isTable = lua_geti(lua, kBackends, i) == LUA_TTABLE;
+      if (isTable)
+        lua_getfield(lua, -1, "address");
+      else
+        lua_pushnil(lua);
+      if (isTable)
+        lua_getfield(lua, -2, "port");
+      else
+        lua_pushnil(lua);
+    }
+  }
+  return lua_gettop(lua);
+}
+
+// How a wrong value reads in a message: "a table", "a boolean", "8080.5", "\"http\"".
+std::string describe(lua_State* lua, int index) {
+  switch (lua_type(lua, index)) {
+    case LUA_TNUMBER: {
+      if (lua_isinteger(lua, index)) return std::to_string(lua_tointeger(lua, index));
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", lua_tonumber(lua, index));
+      return std::string("the fraction ") + text;
+    }
+    case LUA_TSTRING:
+      return "\"" + std::string(lua_tostring(lua, index)) + "\"";
+    default:
+      return std::string("a ") + lua_typename(lua, lua_type(lua, index));
+  }
+}
+
+// A port is an integer, or a string of digits holding one; -1 if the value is neither.
+long long portValue(lua_State* lua, int index) {
+  if (lua_type(lua, index) == LUA_TNUMBER && lua_isinteger(lua, index)) {
+    return lua_tointeger(lua, index);
+  }
+  if (lua_type(lua, index) != LUA_TSTRING) return -1;
+  const std::string text = lua_tostring(lua, index);
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != text.npos) {
+    return -1;
+  }
+  return std::stoll(text);
+}
+
+std::uint16_t readPort(lua_State* lua, int index, const char* name, long long lowest,
+                       const std::string& path) {
+  if (lua_isnil(lua, index)) throw ConfigError(path + ": " + name + " is not set");
+  const long long port = portValue(lua, index);
+  if (port < lowest || port > 65535) {
+    const std::string range = lowest == 0 ? "0-65535, 0 for any free port" : "1-65535";
+    throw ConfigError(path + ": " + name + " must be a port number (" + range +
+                      ") or a string holding one, not " + describe(lua, index));
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+std::string readAddress(lua_State* lua, int index, const char* name, const std::string& path) {
+  if (lua_isnil(lua, index)) throw ConfigError(path + ": " + name + " is not set");
+  if (lua_type(lua, index) != LUA_TSTRING || lua_rawlen(lua, index) == 0) {
+    throw ConfigError(path + ": " + name + " must be a host name or address in a string, not " +
+                      describe(lua, index));
+  }
+  return lua_tostring(lua, index);
+}
+
+// A time in seconds (fractions allowed), more than 0, or 0 or more with `zeroAllowed`;
+// `otherwise` when the setting is not set.
+std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* name,
+                                      std::chrono::milliseconds otherwise, const std::string& path,
+                                      bool zeroAllowed = false) {
+  if (lua_isnil(lua, index)) return otherwise;
+  const double seconds = lua_type(lua, index) == LUA_TNUMBER ? lua_tonumber(lua, index) : -1;
+  const double lowest = zeroAllowed ? 0 : 0.001;
+  if (!(seconds >= lowest && seconds <= 1e6)) {  // also refuses NaN
+    throw ConfigError(path + ": " + name + " must be a number of seconds " +
+                      (zeroAllowed ? "0 or more" : "greater than 0") + " (at most 1000000), not " +
+                      describe(lua, index));
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
+int readMaxConnections(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kMaxConnections)) return 0;
+  const bool integer =
+      lua_type(lua, kMaxConnections) == LUA_TNUMBER && lua_isinteger(lua, kMaxConnections);
+  const lua_Integer count = integer ? lua_tointeger(lua, kMaxConnections) : 0;
+  if (count < 1 || count > 1000000000) {
+    throw ConfigError(path + ": maxConnections must be a whole number, 1 or more, not " +
+                      describe(lua, kMaxConnections));
+  }
+  return static_cast<int>(count);
+}
+
+// luaMemoryLimit, in MiB: a whole number from 1 to 1048576 (1 TiB).
+std::size_t readLuaMemoryLimit(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kLuaMemoryLimit)) return LuaLimits{}.memory;
+  const bool integer =
+      lua_type(lua, kLuaMemoryLimit) == LUA_TNUMBER && lua_isinteger(lua, kLuaMemoryLimit);
+  const lua_Integer mebibytes = integer ? lua_tointeger(lua, kLuaMemoryLimit) : 0;
+  if (mebibytes < 1 || mebibytes > 1024 * 1024) {
+    throw ConfigError(path + ": luaMemoryLimit must be a whole number of MiB, 1 or more (at most " +
+                      "1048576), not " + describe(lua, kLuaMemoryLimit));
+  }
+  return static_cast<std::size_t>(mebibytes) * 1024 * 1024;
+}
+
+// The bounds of every later run of the file's Lua (lua_limits.h). The state must already fit.
+LuaLimits readLuaLimits(lua_State* lua, const std::string& path) {
+  LuaLimits limits;
+  limits.time = readSeconds(lua, kLuaTimeLimit, "luaTimeLimit", limits.time, path);
+  limits.memory = readLuaMemoryLimit(lua, path);
+  if (luaMemoryUsed(lua) > limits.memory) {
+    throw ConfigError(path + ": the config's Lua already holds " +
+                      std::to_string(luaMemoryUsed(lua) / 1024) + " KiB, more than luaMemoryLimit");
+  }
+  return limits;
+}
+
+Balance readBalance(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kBalance)) return Balance::kRoundRobin;
+  const std::string name =
+      lua_type(lua, kBalance) == LUA_TSTRING ? lua_tostring(lua, kBalance) : "";
+  if (name == "roundrobin") return Balance::kRoundRobin;
+  if (name == "leastconn") return Balance::kLeastConnections;
+  throw ConfigError(path + ": balance must be \"roundrobin\" or \"leastconn\", not " +
+                    describe(lua, kBalance));
+}
+
+// "host:port" or "[v6 address]:port".
+BackendAddress parseHostPort(const std::string& text, const std::string& name,
+                             const std::string& path) {
+  const std::size_t colon = text.rfind(':');
+  const std::string port = colon == text.npos ? "" : text.substr(colon + 1);
+  std::string host = colon == text.npos ? "" : text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const bool digits =
+      !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == port.npos;
+  if (host.empty() || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    throw ConfigError(path + ": " + name + " must be \"host:port\" with a port of 1-65535, not \"" +
+                      text + "\"");
+  }
+  return {host, static_cast<std::uint16_t>(std::stoi(port))};
+}
+
+// One entry of `backends`: its three values start at `at` (see runConfig()).
+BackendAddress readEntry(lua_State* lua, int at, int number, const std::string& path) {
+  const std::string name = "backends[" + std::to_string(number) + "]";
+  if (lua_type(lua, at) == LUA_TSTRING) return parseHostPort(lua_tostring(lua, at), name, path);
+  if (lua_type(lua, at) != LUA_TTABLE) {
+    throw ConfigError(path + ": " + name +
+                      " must be \"host:port\" or { address = ..., port = ... }, not " +
+                      describe(lua, at));
+  }
+  return {readAddress(lua, at + 1, (name + ".address").c_str(), path),
+          readPort(lua, at + 2, (name + ".port").c_str(), 1, path)};
+}
+
+std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path) {
+  const bool single = !lua_isnil(lua, kBackendAddress) || !lua_isnil(lua, kBackendPort);
+  if (lua_isnil(lua, kBackends)) {  // a config file from part 3, 4 or 5: one backend
+    return {{readAddress(lua, kBackendAddress, "backendAddress", path),
+             readPort(lua, kBackendPort, "backendPort", 1, path)}};
+  }
+  if (single) {
+    throw ConfigError(path + ": set either backends or backendAddress and backendPort, not both");
+  }
+  if (lua_type(lua, kBackends) != LUA_TTABLE || lua_gettop(lua) == kBackends) {
+    throw ConfigError(
+        path + ": backends must be a list of one or more backends, not " +
+        (lua_type(lua, kBackends) == LUA_TTABLE ? "an empty list" : describe(lua, kBackends)));
+  }
+  std::vector<BackendAddress> backends;
+  for (int at = kFirstEntry; at + 2 <= lua_gettop(lua); at += 3) {
+    backends.push_back(readEntry(lua, at, static_cast<int>(backends.size()) + 1, path));
+  }
+  return backends;
+}
+
+}  // namespace
+
+Config loadConfig(const std::string& path) {
+  // Bounded by the default limits (lua_limits.h): a file that loops or allocates without end
+  // fails to load, with one line.
+  std::shared_ptr<lua_State> state = newBoundedLua();
+  if (!state) throw ConfigError("not enough memory to start Lua");
+  lua_State* lua = state.get();
+  lua_pushcfunction(lua, runConfig);
+  lua_pushlightuserdata(lua, const_cast<char*>(path.c_str()));
+  Overrun overrun = Overrun::kNone;
+  if (boundedCall(lua, 1, LUA_MULTRET, overrun) != LUA_OK) {
+    // The error value is usually a message; a chunk may also raise a table or nil.
+    if (overrun == Overrun::kMemory) {
+      throw ConfigError(
+          path + ": the config used more than " + std::to_string(LuaLimits{}.memory / 1024 / 1024) +
+          " MiB while it ran (luaMemoryLimit's default, which bounds the file's run)");
+    }
+    throw ConfigError(lua_type(lua, -1) == LUA_TSTRING
+                          ? lua_tostring(lua, -1)
+                          : path + ": the config raised an error that is " + describe(lua, -1));
+  }
+  Config config;
+  config.listenPort = readPort(lua, kListenPort, "listenPort", 0, path);
+  config.backends = readBackends(lua, path);
+  config.balance = readBalance(lua, path);
+  config.checkInterval =
+      readSeconds(lua, kCheckInterval, "checkInterval", Config{}.checkInterval, path, true);
+  config.timeouts.connect =
+      readSeconds(lua, kConnectTimeout, "connectTimeout", Timeouts{}.connect, path);
+  config.timeouts.idle = readSeconds(lua, kIdleTimeout, "idleTimeout", Timeouts{}.idle, path);
+  config.maxConnections = readMaxConnections(lua, path);
+  config.shutdownTimeout =
+      readSeconds(lua, kShutdownTimeout, "shutdownTimeout", Config{}.shutdownTimeout, path, true);
+  config.luaLimits = readLuaLimits(lua, path);
+  const int chooser = lua_type(lua, kChooseBackend);
+  if (chooser != LUA_TNIL && chooser != LUA_TFUNCTION) {
+    throw ConfigError(path + ": chooseBackend must be a function, not " +
+                      describe(lua, kChooseBackend));
+  }
+  lua_settop(lua, 0);
+  // chooseBackend runs for every new client, in this same state (chooser.h): keep it.
+  setLuaLimits(lua, config.luaLimits);
+  if (chooser == LUA_TFUNCTION) config.lua = std::move(state);
+  return config;
+}
+
+}  // namespace rsp
