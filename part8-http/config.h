@@ -1,7 +1,26 @@
 // part8-http/config.h — part 8: the proxy's settings, read from a Lua file.
 //
-// Same as part6-loadbalancer/config.h except: two more optional settings, and the file can be
-// read again while the proxy runs (SIGHUP, see proxy.h).
+// Same as part7-limits/config.h except: sites, each with its own backends; the request head's
+// bounds; and an optional route(request) in Lua.
+//
+//   sites = {
+//     ["a.test"]   = { backends = { "127.0.0.1:8001" } },
+//     ["*.b.test"] = { backends = { "127.0.0.1:8002", "127.0.0.1:8003" }, balance = "leastconn" },
+//     ["mail.*"]   = { backends = { "127.0.0.1:8004" }, checkInterval = 0 },
+//   }
+//   defaultSite = "a.test"         -- for a Host no site names; without it: 421 (sites.h)
+//   maxHeadSize = 16384            -- bytes of request head, at most (431 past it)
+//   headerTimeout = 10             -- seconds for the whole head to arrive (408 after it)
+//   function route(request)        -- optional: return a site's name, or nil to go by Host
+//     if request.path:sub(1, 5) == "/api/" then return "api.test" end
+//   end
+//
+// A site's balance and checkInterval default to the top-level ones. chooseBackend, if set,
+// chooses within whichever site's backends a request goes to (client.backends are that site's).
+// A part 7 file (backends, or backendAddress and backendPort, and no sites) still works: it
+// makes one site, named "default", that is the default site, so it takes every Host.
+//
+// The rest as in part 7:
 //
 //   maxConnections = 10000         -- pairs open at once; by default what the descriptors allow
 //   shutdownTimeout = 30           -- seconds open pairs get to finish on SIGTERM or SIGINT
@@ -19,11 +38,12 @@
 //   luaTimeLimit = 0.1             -- seconds one run of the file's Lua may take (lua_limits.h)
 //   luaMemoryLimit = 64            -- MiB the file's Lua state may hold, a whole number
 //
-// The two Lua limits bound every call of chooseBackend; the file's own run, which comes before
-// they are known, is bounded by their defaults.
+// The two Lua limits bound every call of chooseBackend and route; the file's own run, which comes
+// before they are known, is bounded by their defaults.
 //
 // backendAddress and backendPort still set a single backend, so every earlier config file
-// works; a file sets either them or `backends`. connectTimeout and idleTimeout as in part 5.
+// works; a file sets one of them, `backends` and `sites`. connectTimeout and idleTimeout as in
+// part 5.
 //
 // The file is trusted code, like nginx.conf: the operator writes it. So it gets every standard
 // library, and os.getenv("PORT") or a computed value are fine things to write in it.
@@ -32,6 +52,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -54,18 +75,35 @@ struct BackendAddress {
   std::uint16_t port;
 };
 
-struct Config {
-  std::uint16_t listenPort;  // 0: any free port
-  std::vector<BackendAddress> backends;
+// What one pool of backends is made from (pool.h): a site's settings.
+struct PoolSettings {
+  std::vector<BackendAddress> backends;  // one or more
   Balance balance = Balance::kRoundRobin;
   std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
+  Timeouts timeouts;                              // connect also bounds a health check
+  // The config's Lua state when the file defines chooseBackend (chooser.h); null otherwise.
+  std::shared_ptr<lua_State> lua;
+};
+
+struct Site {
+  std::string name;  // as written in the file: "a.test", "*.b.test", "mail.*" (sites.h)
+  PoolSettings pool;
+};
+
+struct Config {
+  std::uint16_t listenPort;  // 0: any free port
+  std::vector<Site> sites;   // one or more, sorted by name; a part 7 file makes one: "default"
+  std::optional<std::size_t> defaultSite;  // an index into sites
+  std::size_t maxHeadSize = 16384;         // bytes
+  std::chrono::milliseconds headerTimeout{10000};
   Timeouts timeouts;
   LuaLimits luaLimits;
   int maxConnections = 0;  // 0: as many as the descriptor limit allows (descriptor_limit.h)
   std::chrono::milliseconds shutdownTimeout{30000};
   // The config's Lua state, kept alive for the proxy's lifetime when the file defines
-  // chooseBackend (chooser.h); null otherwise.
+  // chooseBackend or route (router.h); null otherwise. A pool's `lua` is this one, if it has one.
   std::shared_ptr<lua_State> lua;
+  bool hasRoute = false;  // the file defines route(request)
 };
 
 // what() is the whole line to print, e.g.

@@ -1,5 +1,6 @@
-// part8-http/connection.cpp — part 8: one client, relayed to one of several backends.
-// See connection.h.
+// part8-http/connection.cpp — part 8: one client's request, routed by Host and relayed.
+// See connection.h. The head phase (readHead() to forwardRequest()) and our own answers are
+// new; the rest is part 7's, with a 502 or a 504 where part 7 closed before any answer.
 #include "connection.h"
 
 #include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked (glibc's has no such field)
@@ -11,44 +12,106 @@
 #include <cerrno>
 #include <cstring>
 
+#include "answers.h"
 #include "common/log.h"
 #include "descriptor_limit.h"
+#include "forward.h"
+#include "sites.h"
 
 namespace rsp {
 
-void Connection::start(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
-                       std::size_t backend, const Timeouts& timeouts,
+void Connection::start(EventLoop& loop, Fd client, const sockaddr_storage& address,
+                       std::shared_ptr<Routing> routing, const Timeouts& timeouts,
                        std::function<void()> onClosed) {
-  auto connection = std::make_shared<Connection>(loop, std::move(client), std::move(pool), backend,
-                                                 timeouts, std::move(onClosed));
+  auto connection = std::make_shared<Connection>(loop, std::move(client), address,
+                                                 std::move(routing), timeouts, std::move(onClosed));
   connection->guarded([&] {  // from here on, a failure closes the pair and calls onClosed
     loop.add(connection->client_.fd.get(), EPOLLIN, [connection](std::uint32_t events) {
       connection->handleEvent(connection->client_, events);
     });
-    connection->connector_.connect(connection->pool_->backend(backend), timeouts.connect);
+    // From the accept, not from the first byte: a client that never sends one is cut too.
+    connection->armTimer(connection->accepted_ + connection->routing_->headerTimeout);
   });
 }
 
-Connection::Connection(EventLoop& loop, Fd client, std::shared_ptr<BackendPool> pool,
-                       std::size_t backend, const Timeouts& timeouts,
+Connection::Connection(EventLoop& loop, Fd client, const sockaddr_storage& address,
+                       std::shared_ptr<Routing> routing, const Timeouts& timeouts,
                        std::function<void()> onClosed)
     : loop_(loop),
-      pool_(std::move(pool)),
-      backendIndex_(backend),
+      address_(address),
+      clientAddress_(describeClient(address)),
+      routing_(std::move(routing)),
+      accepted_(loop.now()),
+      reader_(routing_->maxHeadSize),
       timeouts_(timeouts),
       onClosed_(std::move(onClosed)),
       client_{std::move(client), "client"},
       backend_{Fd(), "backend"},
       connector_(loop, [this](Fd socket, int error) {
         guarded([&] { connected(std::move(socket), error); });
-      }) {
-  pool_->acquire(backendIndex_);
-}
+      }) {}
 
 Connection::~Connection() {
   // The rule of the event loop: a Connection dies after the batch, never inside a handler,
   // where another event for one of its sockets might still be waiting to be handled.
   assert(!loop_.inCallback());
+}
+
+// The first phase: the head, as far as it has come. Nothing is chosen until it is whole.
+void Connection::readHead() {
+  switch (reader_.readFrom(client_.fd.get())) {
+    case RequestReader::Status::kNeedMore:
+      return;
+    case RequestReader::Status::kClosed:  // nothing was asked, so nothing to answer
+      return closePair("left before its request head was whole");
+    case RequestReader::Status::kRefused:
+      if (verbose()) log() << "client " << client_.fd.get() << ": " << reader_.reason();
+      return answer(reader_.refusal());
+    case RequestReader::Status::kComplete:
+      return route();
+  }
+}
+
+// A whole, valid head: its site (route(), then the Host), and that site's backend.
+void Connection::route() {
+  headWhole_ = true;
+  const std::optional<std::size_t> site =
+      routing_->router.siteFor(reader_.head(), clientAddress_, loop_.now());
+  if (!site) return answer(421);  // no site for this Host, and no default site
+  pool_ = routing_->pools[*site];
+  const std::optional<std::size_t> backend = pool_->choose(address_);
+  if (!backend) return answer(502);  // every backend of the site is down
+  backendIndex_ = *backend;
+  pool_->acquire(backendIndex_);
+  forwardRequest();
+  phase_ = Phase::kConnecting;
+  loop_.timers().cancel(timer_);  // the Connector's timer is the deadline now
+  connector_.connect(pool_->backend(backendIndex_), timeouts_.connect);
+}
+
+// Queues our head and the body bytes that came with it toward the backend (sent once it has
+// accepted); the flow then passes on the rest of the body, and nothing after it.
+void Connection::forwardRequest() {
+  toBackend_.send(forwardedHead(reader_.head(), reader_.framing(), clientAddress_.address));
+  toBackend_.send(reader_.bodyStart());
+  toBackend_.limitTo(&reader_.body());
+  if (reader_.body().done()) toBackend_.endOfMessage();  // LIMIT: one request per connection
+}
+
+// The proxy answers for itself (answers.h): a short response with Connection: close, then the
+// FIN and the lingering close as for any pair (settle()), so that the client reads the answer
+// instead of a reset. The backend, if there is one, is let go: it sees nothing more.
+void Connection::answer(int status) {
+  answered_ = status;
+  connector_.cancel();
+  if (backend_.fd) loop_.remove(backend_.fd.get());  // closed with the pair, after the batch
+  toBackend_.end(0);
+  toClient_.send(ownAnswer(status));
+  toClient_.finish();
+  phase_ = Phase::kRelaying;
+  lastActive_ = loop_.now();
+  armTimer(lastActive_ + timeouts_.idle);
+  settle();
 }
 
 // The Connector is done: the backend accepted, or every address failed (then the next
@@ -58,7 +121,10 @@ void Connection::connected(Fd backend, int error) {
     if (verbose() && error == ETIMEDOUT) {
       log() << "client " << client_.fd.get() << ": backend connect timed out";
     }
-    if (const char* why = tryNextBackend(error)) closePair(why);
+    if (const char* why = tryNextBackend(error)) {
+      if (verbose()) log() << "client " << client_.fd.get() << ": " << why;
+      answer(error == ETIMEDOUT ? 504 : 502);
+    }
     return;
   }
   backend_.fd = std::move(backend);
@@ -104,8 +170,13 @@ void Connection::armTimer(Timers::Clock::time_point deadline) {
 }
 
 void Connection::handleTimer() {
+  if (phase_ == Phase::kReadingHead) return answer(408);  // headerTimeout: the slowloris
   if (phase_ == Phase::kLingering) return closePair("lingered long enough");
-  if (phase_ == Phase::kRelaying && idle()) return closePair("idle for too long");
+  if (phase_ == Phase::kRelaying && idle()) {
+    // No byte of answer within idleTimeout: the backend's time is up (504).
+    if (answered_ == 0 && toClient_.received() == 0) return answer(504);
+    return closePair("idle for too long");
+  }
 }
 
 // Run by the idle timer. No event for idleTimeout does not make a pair idle yet: a peer may
@@ -161,7 +232,11 @@ void Connection::guarded(Work work) {
 }
 
 void Connection::handleEvent(Side& side, std::uint32_t events) {
-  guarded([&] { relay(side, events); });
+  guarded([&] {
+    if (phase_ != Phase::kReadingHead) return relay(side, events);
+    readHead();
+    settle();
+  });
 }
 
 void Connection::relay(Side& side, std::uint32_t events) {
@@ -183,6 +258,12 @@ void Connection::relay(Side& side, std::uint32_t events) {
 // socket for exactly what can be done with it now.
 void Connection::settle() {
   if (phase_ == Phase::kClosed) return;
+  if (answered_ == 0 && toClient_.received() == 0) {
+    // A chunked body that broke on its way (400), or a backend that closed without a byte of
+    // answer (502): the client still gets an answer, ours.
+    if (toBackend_.brokenBody()) return answer(400);
+    if (toClient_.sourceEnded()) return answer(502);
+  }
   toBackend_.passOnEnd();
   toClient_.passOnEnd();
   if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {
@@ -198,7 +279,8 @@ void Connection::settle() {
 
 // Reads a side while the flow from it wants to; writes to it while the flow to it does.
 void Connection::updateInterest(Side& side) {
-  if (!side.fd) return;  // the backend, still connecting: the Connector watches it
+  // The backend, still connecting (the Connector watches it), or let go after our answer.
+  if (!side.fd || !loop_.watches(side.fd.get())) return;
   std::uint32_t events = 0;
   if (flowFrom(side).wantsToRead()) events |= EPOLLIN;
   if (flowTo(side).wantsToWrite()) events |= EPOLLOUT;
@@ -223,12 +305,30 @@ void Connection::closePair(const char* why) {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
   if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
+  if (verbose() && (headWhole_ || answered_ != 0)) logRequest();
   loop_.timers().cancel(timer_);
   connector_.cancel();  // a connect still under way: nobody is waiting for it now
-  pool_->release(backendIndex_);
+  if (pool_) pool_->release(backendIndex_);
   loop_.remove(client_.fd.get());
-  if (backend_.fd) loop_.remove(backend_.fd.get());
+  if (loop_.watches(backend_.fd.get())) loop_.remove(backend_.fd.get());
   onClosed_();
+}
+
+// The access-log line (answers.h), once per request: for a head that was refused, or routed.
+void Connection::logRequest() const {
+  const bool whole = headWhole_;
+  const std::string host = whole ? normaliseHost(reader_.head().authority) : "";
+  log() << accessLogLine({
+      .clientAddress = clientAddress_.address,
+      .clientPort = clientAddress_.port,
+      .method = whole ? std::string_view(reader_.head().method) : "",
+      .host = host,
+      .target = whole ? std::string_view(reader_.head().target) : "",
+      .status = answered_ != 0 ? answered_ : responseStatus(toClient_.firstBytes()),
+      .bytes = toClient_.sent(),
+      .backend = pool_ ? std::string_view(pool_->backend(backendIndex_).name) : "",
+      .time = std::chrono::duration_cast<std::chrono::milliseconds>(loop_.now() - accepted_),
+  });
 }
 
 }  // namespace rsp

@@ -1,10 +1,12 @@
 // part8-http/flow.cpp — part 8: one direction of a pair, and the rules for relaying it.
 // See flow.h.
-// Unchanged from part5-timeouts/flow.cpp.
+// Same as part7-limits/flow.cpp except: send(), the limit to one request's body, and the
+// counts the access log reads.
 #include "flow.h"
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -30,8 +32,12 @@ int Flow::handleRead() {
   const std::size_t room = queued_.empty() ? kReadChunk : kHighWater - queued_.size();
   const ssize_t n = ::recv(from_, chunk, room, 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+  if (n > 0) {
+    received_ += static_cast<std::size_t>(n);
+    first_.append(chunk, std::min<std::size_t>(n, kKeptBytes - first_.size()));
+  }
   if (n > 0 && state_ != State::kDone) {
-    forward(chunk, static_cast<std::size_t>(n));
+    if (const std::size_t size = passable(chunk, static_cast<std::size_t>(n))) forward(chunk, size);
   } else if (n > 0) {
     dropped_ += static_cast<std::size_t>(n);
   } else {
@@ -60,6 +66,35 @@ void Flow::forward(const char* data, std::size_t size) {
   if (queued_.size() >= kHighWater) paused_ = true;  // backpressure
 }
 
+// The first `size` bytes read, or only those up to the body's end (the rest is dropped: LIMIT,
+// one request per client connection; part 9 reads the next request from them).
+std::size_t Flow::passable(const char* data, std::size_t size) {
+  if (!body_) return size;
+  std::size_t used = 0;
+  switch (body_->take(std::string_view(data, size), used)) {
+    case RequestBody::Status::kMore:
+      break;
+    case RequestBody::Status::kDone:
+      endOfMessage();  // what is queued still goes out: forward() queues behind it
+      break;
+    case RequestBody::Status::kBroken:
+      brokenBody_ = true;
+      end(0);
+      return 0;
+  }
+  return used;
+}
+
+void Flow::finish() {
+  sourceEnded_ = true;
+  if (state_ == State::kOpen) state_ = State::kFlushing;
+}
+
+void Flow::endOfMessage() {
+  if (state_ == State::kOpen) state_ = State::kFlushing;
+  finOnEnd_ = false;
+}
+
 void Flow::handleWrite() {
   const ssize_t n = ::send(to_, queued_.data(), queued_.size(), MSG_NOSIGNAL);
   if (n < 0) {
@@ -77,7 +112,7 @@ void Flow::handleWrite() {
 // left alone: whatever the failed peer sent before it went is still read and delivered.
 void Flow::end(int error) {
   if (state_ == State::kDone) return;
-  if (verbose()) log() << toName_ << " " << to_ << ": " << std::strerror(error);
+  if (verbose() && error != 0) log() << toName_ << " " << to_ << ": " << std::strerror(error);
   state_ = State::kDone;
   queued_ = Buffer();
   paused_ = false;
@@ -85,7 +120,7 @@ void Flow::end(int error) {
 
 void Flow::passOnEnd() {
   if (state_ != State::kFlushing || !queued_.empty() || to_ < 0) return;
-  ::shutdown(to_, SHUT_WR);  // everything went out: now the FIN
+  if (finOnEnd_) ::shutdown(to_, SHUT_WR);  // everything went out: now the FIN
   state_ = State::kDone;
 }
 

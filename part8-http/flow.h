@@ -1,9 +1,14 @@
 // part8-http/flow.h — part 8: one direction of a pair, and the rules for relaying it.
-// Unchanged from part5-timeouts/flow.h.
 //
-// Same as part4-slow-writes/flow.h except: the backend's end of a flow is set once the backend
-// has accepted (until then, what the client sends is queued), and a flow counts the bytes it
-// has written, for the idle rule (connection.h).
+// Same as part7-limits/flow.h except: the flow toward the backend carries one request and
+// nothing after it. It starts with the head the proxy wrote (send()), and passes on the body's
+// bytes only up to the body's end (limitTo(), body.h); then it is over, without a FIN (the
+// backend still answers), and what the client sends after it is dropped. The flow toward the
+// client counts what it received and keeps its first bytes, for the access log's status.
+//
+// From part 5: the backend's end of a flow is set once the backend has accepted (until then,
+// what the client sends is queued), and a flow counts the bytes it has written, for the idle
+// rule (connection.h).
 //
 // From part 4:
 // A pair is two flows, each reading one socket and writing the other:
@@ -30,7 +35,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
+#include "body.h"
 #include "buffer.h"
 
 namespace rsp {
@@ -44,6 +52,7 @@ class Flow {
   static constexpr std::size_t kLowWater = 16 * 1024;   // and start again here
   // An ended flow reads and drops at most this much before the pair gives up on its peer.
   static constexpr std::size_t kDropLimit = 16 * 1024 * 1024;
+  static constexpr std::size_t kKeptBytes = 16;  // of what the source sent: firstBytes()
 
   enum class State {
     kOpen,      // reading the source, writing to the destination
@@ -63,6 +72,22 @@ class Flow {
   bool sourceEnded() const { return sourceEnded_; }
   bool droppedTooMuch() const { return dropped_ > kDropLimit; }
   std::uint64_t sent() const { return sent_; }  // bytes written to the destination
+  std::uint64_t received() const { return received_; }  // bytes read from the source
+  std::string_view firstBytes() const { return first_; }  // the first kKeptBytes of them
+  bool brokenBody() const { return brokenBody_; }
+
+  // Writes `bytes` toward the destination as if the source had sent them (the forwarded head,
+  // or the proxy's own answer).
+  void send(std::string_view bytes) {
+    if (!over()) forward(bytes.data(), bytes.size());
+  }
+  // Nothing more comes from the source (it is not read again): write what is queued, then FIN.
+  void finish();
+  // From now on, passes on the source's bytes only up to the end of `body` (which must outlive
+  // the flow); at its end, endOfMessage(). A broken body ends the flow (brokenBody()).
+  void limitTo(RequestBody* body) { body_ = body; }
+  // The message is whole: write what is queued, then stop (no FIN); drop what the source sends.
+  void endOfMessage();
 
   // Reads what has arrived from the source and forwards it (or, once over, drops it). Returns
   // the errno with which the source failed, or 0: a socket that failed cannot be written to
@@ -77,6 +102,7 @@ class Flow {
 
  private:
   void forward(const char* data, std::size_t size);
+  std::size_t passable(const char* data, std::size_t size);
 
   int from_;
   int to_;
@@ -87,6 +113,11 @@ class Flow {
   bool sourceEnded_ = false;  // the source's input was read to its end (FIN or error)
   std::size_t dropped_ = 0;   // bytes read and dropped since the flow ended
   std::uint64_t sent_ = 0;
+  std::uint64_t received_ = 0;
+  std::string first_;
+  RequestBody* body_ = nullptr;  // set: only the body's bytes pass (part 8's one request)
+  bool finOnEnd_ = true;         // false once the message ended: no FIN, the peer answers
+  bool brokenBody_ = false;
 };
 
 }  // namespace rsp

@@ -1,5 +1,7 @@
 // part8-http/lifecycle.cpp — part 8: stopping without cutting transfers, and reloading the
 // config without a restart. See proxy.h.
+// Same as part7-limits/lifecycle.cpp except: one pool per site, and a reload carries health
+// over from the old pool of the site with the same name.
 //
 // Both are what nginx and HAProxy do, under other signals. nginx's graceful shutdown (SIGQUIT;
 // for nginx SIGTERM is the fast one) closes the listening sockets, lets requests in flight
@@ -14,6 +16,18 @@
 #include "proxy.h"
 
 namespace rsp {
+namespace {
+
+// A site that stays (same name) keeps the health of its backends that stay (pool.h).
+void carryHealth(const Routing& older, Routing& newer) {
+  for (std::size_t i = 0; i < newer.sites.size(); ++i) {
+    for (std::size_t j = 0; j < older.sites.size(); ++j) {
+      if (older.sites[j] == newer.sites[i]) newer.pools[i]->carryHealthFrom(*older.pools[j]);
+    }
+  }
+}
+
+}  // namespace
 
 void Proxy::shutDown() {
   if (shuttingDown_) {  // a second signal: the operator does not want to wait
@@ -25,7 +39,7 @@ void Proxy::shutDown() {
   // Close the listener at once: new clients are refused (a reset), not left in the backlog.
   loop_.remove(listener_.fd.get());
   listener_.fd.reset();
-  pool_->retire();
+  for (const auto& pool : routing_->pools) pool->retire();
   log() << "shutting down: " << open_ << " open connections, waiting up to "
         << std::chrono::duration<double>(shutdownTimeout_).count() << " s";
   if (open_ == 0) return finishShutdown();
@@ -44,14 +58,14 @@ void Proxy::reload() {
   if (shuttingDown_) return;
   try {
     const Config config = loadConfig(configPath_);
-    std::shared_ptr<BackendPool> pool = BackendPool::create(loop_, config);  // may throw
-    pool->carryHealthFrom(*pool_);
+    std::shared_ptr<Routing> routing = routingFor(loop_, config);  // may throw
+    carryHealth(*routing_, *routing);
     if (config.listenPort != 0 && config.listenPort != port()) {
       log() << "listenPort changed to " << config.listenPort << " in " << configPath_
             << ": ignored until a restart, still listening on " << port();
     }
-    pool_->retire();  // its pairs keep it until they close
-    pool_ = std::move(pool);
+    for (const auto& pool : routing_->pools) pool->retire();  // its pairs keep it until they close
+    routing_ = std::move(routing);
     apply(config);
     watchListener();  // maxConnections may have changed
     log() << "reloaded " << configPath_;

@@ -2,8 +2,7 @@
 //
 //   rsp-part8 [--verbose] CONFIG.lua
 //
-// Same as part6-loadbalancer/main.cpp except: the signals. SIGTERM and SIGINT shut down
-// gracefully (a second one at once), SIGHUP reloads the config file (proxy.h).
+// Same as part7-limits/main.cpp except: the help names part 8's settings (config.h).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -25,16 +24,17 @@ int main(int argc, char** argv) {
   ::sigprocmask(SIG_BLOCK, &hangUp, nullptr);
 
   CLI::App app{
-      "rsp part 8: an epoll reverse proxy and load balancer, with limits, graceful "
-      "shutdown (SIGTERM) and reload (SIGHUP)."};
+      "rsp part 8: an epoll HTTP reverse proxy that routes each request by Host to a site's "
+      "backends, with limits, graceful shutdown (SIGTERM) and reload (SIGHUP)."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
-                 "Lua file that sets listenPort and backends (or backendAddress and backendPort), "
-                 "and optionally balance, checkInterval, chooseBackend, connectTimeout, "
-                 "idleTimeout, maxConnections, shutdownTimeout, luaTimeLimit and luaMemoryLimit")
+                 "Lua file that sets listenPort and sites (or backends, or backendAddress and "
+                 "backendPort), and optionally defaultSite, route, maxHeadSize, headerTimeout, "
+                 "balance, checkInterval, chooseBackend, connectTimeout, idleTimeout, "
+                 "maxConnections, shutdownTimeout, luaTimeLimit and luaMemoryLimit")
       ->required();
-  app.add_flag("-v,--verbose", verbose, "log every connection");
+  app.add_flag("-v,--verbose", verbose, "log every connection, and every request (access log)");
   CLI11_PARSE(app, argc, argv);
 
   // Writing to a pipe whose reader has gone raises SIGPIPE, which ends the process. Sockets are

@@ -1,5 +1,6 @@
-// part8-http/pool.cpp — part 8: the backends, which of them are up, and the choice.
-// See pool.h.
+// part8-http/pool.cpp — part 8: the backends of one site, which of them are up, and the
+// choice. See pool.h.
+// Same as part7-limits/pool.cpp except: made from a PoolSettings instead of the Config.
 #include "pool.h"
 
 #include <arpa/inet.h>
@@ -28,21 +29,21 @@ std::pair<std::string, int> describeClient(const sockaddr_storage& client) {
 
 }  // namespace
 
-std::shared_ptr<BackendPool> BackendPool::create(EventLoop& loop, const Config& config) {
-  std::shared_ptr<BackendPool> pool(new BackendPool(loop, config));
+std::shared_ptr<BackendPool> BackendPool::create(EventLoop& loop, const PoolSettings& settings) {
+  std::shared_ptr<BackendPool> pool(new BackendPool(loop, settings));
   if (pool->checkInterval_.count() > 0) pool->scheduleCheck();
   return pool;
 }
 
-BackendPool::BackendPool(EventLoop& loop, const Config& config)
+BackendPool::BackendPool(EventLoop& loop, const PoolSettings& settings)
     : loop_(loop),
-      balance_(config.balance),
-      checkInterval_(config.checkInterval),
-      checkTimeout_(config.timeouts.connect) {
-  for (const BackendAddress& address : config.backends) {
+      balance_(settings.balance),
+      checkInterval_(settings.checkInterval),
+      checkTimeout_(settings.timeouts.connect) {
+  for (const BackendAddress& address : settings.backends) {
     members_.push_back({address, resolveBackend(address.host, address.port)});
   }
-  if (config.lua) chooser_.emplace(config.lua);
+  if (settings.lua) chooser_.emplace(settings.lua);
 }
 
 void BackendPool::retire() { loop_.timers().cancel(checkTimer_); }

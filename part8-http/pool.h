@@ -1,8 +1,11 @@
-// part8-http/pool.h — part 8: the backends, which of them are up, and the choice.
+// part8-http/pool.h — part 8: the backends of one site, which of them are up, and the choice.
 //
-// Same as part6-loadbalancer/pool.h except: a reload makes a new pool while pairs in flight
-// still hold the old one, so a pool is shared (create() makes it), can be retired (no more
-// checks), and may be destroyed while a health check is under way.
+// Same as part7-limits/pool.h except: a pool is made from a PoolSettings (config.h), one site's
+// backends, balance and checks, instead of the whole Config; the proxy has one pool per site.
+//
+// From part 7: a reload makes a new pool while pairs in flight still hold the old one, so a
+// pool is shared (create() makes it), can be retired (no more checks), and may be destroyed
+// while a health check is under way.
 //
 // A load balancer decides, for every new client, which backend gets it:
 //  - roundrobin: each up backend in turn;
@@ -35,7 +38,7 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
  public:
   // Resolves every backend now (throws "cannot resolve ..." if one does not resolve) and
   // starts the periodic health check.
-  static std::shared_ptr<BackendPool> create(EventLoop& loop, const Config& config);
+  static std::shared_ptr<BackendPool> create(EventLoop& loop, const PoolSettings& settings);
   BackendPool(const BackendPool&) = delete;
   BackendPool& operator=(const BackendPool&) = delete;
   // No more health checks: a newer config has replaced this pool; its pairs may go on.
@@ -73,7 +76,7 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
     LogEpisode connectFailures{};  // "cannot connect", once per episode (common/log_episode.h)
   };
 
-  BackendPool(EventLoop& loop, const Config& config);
+  BackendPool(EventLoop& loop, const PoolSettings& settings);
   std::optional<std::size_t> byBalance();
   std::optional<std::size_t> byLua(const sockaddr_storage& client);
   void checkDownBackends();

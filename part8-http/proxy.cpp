@@ -1,6 +1,6 @@
 // part8-http/proxy.cpp — part 8: the listening side, and its limits. See proxy.h.
-// Same as part6-loadbalancer/proxy.cpp except: maxConnections, running out of descriptors,
-// and a bounded number of accepts per wake-up.
+// Same as part7-limits/proxy.cpp except: the pools of the sites and the router (routingFor()),
+// and a client accepted before any backend is chosen.
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -39,11 +39,23 @@ void setNoDelay(int fd) {
 
 }  // namespace
 
+// One pool per site, in the config's order, and the router that chooses among them.
+std::shared_ptr<Routing> routingFor(EventLoop& loop, const Config& config) {
+  std::vector<std::shared_ptr<BackendPool>> pools;
+  std::vector<std::string> names;
+  for (const Site& site : config.sites) {
+    pools.push_back(BackendPool::create(loop, site.pool));  // may throw: cannot resolve
+    names.push_back(site.name);
+  }
+  return std::make_shared<Routing>(config.maxHeadSize, config.headerTimeout, Router(config),
+                                   std::move(pools), std::move(names));
+}
+
 Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
     : loop_(loop),
       configPath_(std::move(configPath)),
       descriptorLimit_(raiseDescriptorLimit()),
-      pool_(BackendPool::create(loop, config)),
+      routing_(routingFor(loop, config)),
       listener_(listenOn(config.listenPort)) {
   apply(config);
   setNonBlocking(listener_.fd.get());
@@ -100,16 +112,12 @@ void Proxy::handleAccept() {
   watchListener();  // at maxConnections, stop listening until a pair closes
 }
 
+// No backend is chosen here: the request's head, not yet read, says which site it is for.
 void Proxy::accepted(Fd client, const sockaddr_storage& address) {
-  const std::optional<std::size_t> backend = pool_->choose(address);
-  if (!backend) {  // every backend is down: let the client go at once
-    if (verbose()) log() << "client " << client.get() << ": no backend is up";
-    return;
-  }
   setNoDelay(client.get());
   ++open_;  // first: a pair that fails at once calls pairClosed() from inside start()
   try {
-    Connection::start(loop_, std::move(client), pool_, *backend, timeouts_,
+    Connection::start(loop_, std::move(client), address, routing_, timeouts_,
                       [this] { pairClosed(); });
   } catch (const std::exception& error) {  // bad_alloc before the pair existed: this client only
     --open_;

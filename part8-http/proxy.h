@@ -1,6 +1,10 @@
 // part8-http/proxy.h — part 8: the listening side, under pressure and under an operator.
 //
-// Same as part6-loadbalancer/proxy.h except:
+// Same as part7-limits/proxy.h except: one pool per site, and a router shared by the pairs
+// (connection.h's Routing), instead of one pool; a client is accepted before any backend is
+// chosen (its request head decides), and a reload carries health over site by site.
+//
+// From part 7:
 //  - Limits (proxy.cpp). The soft descriptor limit is raised to the hard one at start-up;
 //    at maxConnections open pairs the listener is not watched, so new clients wait in the
 //    kernel's backlog until a pair closes; out of descriptors (EMFILE, ENFILE, ...), accepting
@@ -21,9 +25,14 @@
 #include "common/log_episode.h"
 #include "common/net.h"
 #include "config.h"
+#include "connection.h"
 #include "pool.h"
 
 namespace rsp {
+
+// Resolves every site's backends (throws "cannot resolve ...") and makes their pools and the
+// router: what the pairs accepted under this config route their requests with.
+std::shared_ptr<Routing> routingFor(EventLoop& loop, const Config& config);
 
 class Proxy {
  public:
@@ -62,7 +71,7 @@ class Proxy {
   EventLoop& loop_;
   const std::string configPath_;
   const int descriptorLimit_;
-  std::shared_ptr<BackendPool> pool_;  // pairs in flight may still hold an older one
+  std::shared_ptr<Routing> routing_;  // pairs in flight may still hold an older one
   Timeouts timeouts_;
   int maxConnections_ = 1;
   std::chrono::milliseconds shutdownTimeout_{0};

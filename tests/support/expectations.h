@@ -32,7 +32,7 @@ constexpr Expectations kTable[] = {
   /* part 5 timeouts      */ {true,      true,      true,      true,      true,    false,   true},
   /* part 6 load balancer */ {true,      true,      true,      true,      true,    true,    true},
   /* part 7 limits        */ {true,      true,      true,      true,      true,    true,    true},
-  /* part 8 HTTP          */ {true,      true,      true,      true,      true,    true,    true},
+  /* part 8 HTTP          */ {true,      true,      true,      true,      true,    true,    false},
 };
 // clang-format on
 
