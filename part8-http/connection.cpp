@@ -1,6 +1,7 @@
 // part8-http/connection.cpp — part 8: one client's request, routed by Host and relayed.
-// See connection.h. The head phase (readHead() to forwardRequest()) and our own answers are
-// new; the rest is part 7's, with a 502 or a 504 where part 7 closed before any answer.
+// See connection.h. Same as part7-limits/connection.cpp except: the pair starts by reading
+// the request's head (connection_http.cpp), and answers 502 or 504 itself (connection_http.cpp)
+// where part 7 closed before any answer.
 #include "connection.h"
 
 #include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked (glibc's has no such field)
@@ -12,11 +13,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "answers.h"
 #include "common/log.h"
 #include "descriptor_limit.h"
-#include "forward.h"
-#include "sites.h"
 
 namespace rsp {
 
@@ -55,63 +53,6 @@ Connection::~Connection() {
   // The rule of the event loop: a Connection dies after the batch, never inside a handler,
   // where another event for one of its sockets might still be waiting to be handled.
   assert(!loop_.inCallback());
-}
-
-// The first phase: the head, as far as it has come. Nothing is chosen until it is whole.
-void Connection::readHead() {
-  switch (reader_.readFrom(client_.fd.get())) {
-    case RequestReader::Status::kNeedMore:
-      return;
-    case RequestReader::Status::kClosed:  // nothing was asked, so nothing to answer
-      return closePair("left before its request head was whole");
-    case RequestReader::Status::kRefused:
-      if (verbose()) log() << "client " << client_.fd.get() << ": " << reader_.reason();
-      return answer(reader_.refusal());
-    case RequestReader::Status::kComplete:
-      return route();
-  }
-}
-
-// A whole, valid head: its site (route(), then the Host), and that site's backend.
-void Connection::route() {
-  headWhole_ = true;
-  const std::optional<std::size_t> site =
-      routing_->router.siteFor(reader_.head(), clientAddress_, loop_.now());
-  if (!site) return answer(421);  // no site for this Host, and no default site
-  pool_ = routing_->pools[*site];
-  const std::optional<std::size_t> backend = pool_->choose(address_);
-  if (!backend) return answer(502);  // every backend of the site is down
-  backendIndex_ = *backend;
-  pool_->acquire(backendIndex_);
-  forwardRequest();
-  phase_ = Phase::kConnecting;
-  loop_.timers().cancel(timer_);  // the Connector's timer is the deadline now
-  connector_.connect(pool_->backend(backendIndex_), timeouts_.connect);
-}
-
-// Queues our head and the body bytes that came with it toward the backend (sent once it has
-// accepted); the flow then passes on the rest of the body, and nothing after it.
-void Connection::forwardRequest() {
-  toBackend_.send(forwardedHead(reader_.head(), reader_.framing(), clientAddress_.address));
-  toBackend_.send(reader_.bodyStart());
-  toBackend_.limitTo(&reader_.body());
-  if (reader_.body().done()) toBackend_.endOfMessage();  // LIMIT: one request per connection
-}
-
-// The proxy answers for itself (answers.h): a short response with Connection: close, then the
-// FIN and the lingering close as for any pair (settle()), so that the client reads the answer
-// instead of a reset. The backend, if there is one, is let go: it sees nothing more.
-void Connection::answer(int status) {
-  answered_ = status;
-  connector_.cancel();
-  if (backend_.fd) loop_.remove(backend_.fd.get());  // closed with the pair, after the batch
-  toBackend_.end(0);
-  toClient_.send(ownAnswer(status));
-  toClient_.finish();
-  phase_ = Phase::kRelaying;
-  lastActive_ = loop_.now();
-  armTimer(lastActive_ + timeouts_.idle);
-  settle();
 }
 
 // The Connector is done: the backend accepted, or every address failed (then the next
@@ -174,7 +115,10 @@ void Connection::handleTimer() {
   if (phase_ == Phase::kLingering) return closePair("lingered long enough");
   if (phase_ == Phase::kRelaying && idle()) {
     // No byte of answer within idleTimeout: the backend's time is up (504).
-    if (answered_ == 0 && toClient_.received() == 0) return answer(504);
+    if (answered_ == 0 && toClient_.received() == 0) {
+      if (verbose()) log() << "client " << client_.fd.get() << ": no answer within idleTimeout";
+      return answer(504);
+    }
     return closePair("idle for too long");
   }
 }
@@ -312,23 +256,6 @@ void Connection::closePair(const char* why) {
   loop_.remove(client_.fd.get());
   if (loop_.watches(backend_.fd.get())) loop_.remove(backend_.fd.get());
   onClosed_();
-}
-
-// The access-log line (answers.h), once per request: for a head that was refused, or routed.
-void Connection::logRequest() const {
-  const bool whole = headWhole_;
-  const std::string host = whole ? normaliseHost(reader_.head().authority) : "";
-  log() << accessLogLine({
-      .clientAddress = clientAddress_.address,
-      .clientPort = clientAddress_.port,
-      .method = whole ? std::string_view(reader_.head().method) : "",
-      .host = host,
-      .target = whole ? std::string_view(reader_.head().target) : "",
-      .status = answered_ != 0 ? answered_ : responseStatus(toClient_.firstBytes()),
-      .bytes = toClient_.sent(),
-      .backend = pool_ ? std::string_view(pool_->backend(backendIndex_).name) : "",
-      .time = std::chrono::duration_cast<std::chrono::milliseconds>(loop_.now() - accepted_),
-  });
 }
 
 }  // namespace rsp

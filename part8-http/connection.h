@@ -88,7 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   enum class Phase {
-    kReadingHead,  // nothing chosen yet: reading the request's head, within headerTimeout
+    // Nothing chosen yet: reading the request's head, within headerTimeout.
+    kReadingHead,
     kConnecting,  // the backend's handshake is under way; the client's bytes are queued
     kRelaying,    // both flows at work
     kLingering,   // both flows over: reading and dropping input before closing
@@ -103,6 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Flow& flowFrom(const Side& side) { return &side == &client_ ? toBackend_ : toClient_; }
   Flow& flowTo(const Side& side) { return &side == &client_ ? toClient_ : toBackend_; }
 
+  // connection_http.cpp: the head, the route, our own answers.
   void readHead();
   void route();
   void forwardRequest();
@@ -124,16 +126,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void closePair(const char* why);
 
   EventLoop& loop_;
-  const sockaddr_storage address_;             // the client's, for chooseBackend
-  const ClientAddress clientAddress_;          // the same as text, for route() and the log
-  const std::shared_ptr<Routing> routing_;     // the config's when this client came
-  const Timers::Clock::time_point accepted_;   // headerTimeout and the log's time run from here
+  const sockaddr_storage address_;            // the client's, for chooseBackend
+  const ClientAddress clientAddress_;         // the same as text, for route() and the log
+  const std::shared_ptr<Routing> routing_;    // the config's when this client came
+  const Timers::Clock::time_point accepted_;  // headerTimeout and the log's time run from here
   RequestReader reader_;
-  std::shared_ptr<BackendPool> pool_;          // the site's, once routed
-  std::size_t backendIndex_ = 0;  // which of the pool's backends, held (acquire) until closed
+  std::shared_ptr<BackendPool> pool_;  // the site's, once routed
+  std::size_t backendIndex_ = 0;       // which of the pool's backends, held (acquire) until closed
   std::size_t backendsTried_ = 1;
   bool headWhole_ = false;  // a complete, valid head was read: the access log has a request
-  int answered_ = 0;       // the status of our own answer, if the proxy answered itself
+  int answered_ = 0;        // the status of our own answer, if the proxy answered itself
   const Timeouts timeouts_;
   const std::function<void()> onClosed_;
   Side client_;

@@ -71,8 +71,8 @@ class Flow {
   bool over() const { return state_ == State::kDone; }
   bool sourceEnded() const { return sourceEnded_; }
   bool droppedTooMuch() const { return dropped_ > kDropLimit; }
-  std::uint64_t sent() const { return sent_; }  // bytes written to the destination
-  std::uint64_t received() const { return received_; }  // bytes read from the source
+  std::uint64_t sent() const { return sent_; }            // bytes written to the destination
+  std::uint64_t received() const { return received_; }    // bytes read from the source
   std::string_view firstBytes() const { return first_; }  // the first kKeptBytes of them
   bool brokenBody() const { return brokenBody_; }
 

@@ -47,4 +47,10 @@ constexpr bool closesIdlePairs(int part) { return part >= 5; }
 // ... and out of descriptors, accepting pauses (before, it is retried at once, and logged).
 constexpr bool pausesOutOfDescriptors(int part) { return part >= 7; }
 
+// From part 8 the proxy reads a request's head before it connects anywhere: a client that has
+// not sent a whole head has no backend yet (the tests of earlier lessons send a whole request
+// that the backend is slow to answer instead), and a client the proxy cannot serve gets an
+// answer of the proxy's own (502, 504) before the close, not a silent close.
+constexpr bool readsRequestHead(int part) { return part >= 8; }
+
 }  // namespace rsp::test
