@@ -24,7 +24,7 @@ using rsp::Fd;
 #else
 #define RSP_ONE_REQUEST_PER_CONNECTION ""
 #endif
-static_assert((sizeof(RSP_ONE_REQUEST_PER_CONNECTION) > 1) == !kExpected.keepsClientsAlive,
+static_assert((sizeof(RSP_ONE_REQUEST_PER_CONNECTION) > 1) == !keepsClientsAlive(RSP_PART),
               "tags match table");
 
 TEST_CASE("every row of the hostile table gets its status; a refused one reaches no backend",

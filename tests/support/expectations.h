@@ -16,23 +16,20 @@ struct Expectations {
   bool honoursHalfClose;    // false: a client's FIN closes both sides at once (parts 2, 3)
   bool takesLuaConfig;      // true: `rsp-partN CONFIG.lua` instead of three arguments
   bool neverBlocks;         // false: a backend that drops SYNs stalls every client (parts 1-4)
-                            // (the table's "no stall")
   bool takesBackendList;    // true: the config may set `backends = { ... }` (parts 6 and up)
-  bool keepsClientsAlive;   // ("alive") false: one request per client connection (part 8's
-                            // LIMIT); the parts before 8 relay bytes, so any number go by
 };
 
 // clang-format off
-//                            concurrent every byte half-close Lua config no stall backends alive
+//                              concurrent every byte half-close Lua config never blocks backends
 constexpr Expectations kTable[] = {
-  /* part 1 one-shot      */ {false,     true,      true,      false,     false,   false,   true},
-  /* part 2 epoll         */ {true,      false,     false,     false,     false,   false,   true},
-  /* part 3 Lua           */ {true,      false,     false,     true,      false,   false,   true},
-  /* part 4 slow writes   */ {true,      true,      true,      true,      false,   false,   true},
-  /* part 5 timeouts      */ {true,      true,      true,      true,      true,    false,   true},
-  /* part 6 load balancer */ {true,      true,      true,      true,      true,    true,    true},
-  /* part 7 limits        */ {true,      true,      true,      true,      true,    true,    true},
-  /* part 8 HTTP          */ {true,      true,      true,      true,      true,    true,    false},
+    /* part 1 one-shot      */   {false,     true,      true,      false,     false,       false},
+    /* part 2 epoll         */   {true,      false,     false,     false,     false,       false},
+    /* part 3 Lua           */   {true,      false,     false,     true,      false,       false},
+    /* part 4 slow writes   */   {true,      true,      true,      true,      false,       false},
+    /* part 5 timeouts      */   {true,      true,      true,      true,      true,        false},
+    /* part 6 load balancer */   {true,      true,      true,      true,      true,        true},
+    /* part 7 limits        */   {true,      true,      true,      true,      true,        true},
+    /* part 8 HTTP          */   {true,      true,      true,      true,      true,        true},
 };
 // clang-format on
 
@@ -52,5 +49,8 @@ constexpr bool pausesOutOfDescriptors(int part) { return part >= 7; }
 // that the backend is slow to answer instead), and a client the proxy cannot serve gets an
 // answer of the proxy's own (502, 504) before the close, not a silent close.
 constexpr bool readsRequestHead(int part) { return part >= 8; }
+// Part 8's LIMIT: one request per client connection, then the close (part 9 lifts it). The
+// parts before relay bytes, so any number of requests go by.
+constexpr bool keepsClientsAlive(int part) { return part != 8; }
 
 }  // namespace rsp::test
