@@ -23,9 +23,20 @@ EventLoop::EventLoop() : epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
   if (!epoll_) throwErrno("epoll_create1");
 }
 
-void EventLoop::control(int operation, Entry& entry) {
+EventLoop::~EventLoop() {
+  // The handlers still registered (pairs open when the loop stops) are destroyed here, while
+  // the loop is whole: what they own may call back into it as it goes (a Connector cancels its
+  // connect: remove(), timers().cancel()). Out of the table first, so that remove() finds
+  // nothing to do.
+  std::vector<std::unique_ptr<Entry>> entries;
+  entries.swap(entries_);
+  entries.clear();
+  removed_.clear();
+}
+
+void EventLoop::control(int operation, Entry& entry, std::uint32_t events) {
   epoll_event event{};
-  event.events = entry.events;
+  event.events = events;
   event.data.ptr = &entry;
   if (::epoll_ctl(epoll_.get(), operation, entry.fd, &event) != 0) {
     throwErrno("epoll_ctl on fd " + std::to_string(entry.fd));
@@ -35,7 +46,7 @@ void EventLoop::control(int operation, Entry& entry) {
 void EventLoop::add(int fd, std::uint32_t events, Handler handler) {
   assert(!watches(fd) && "a descriptor is registered once");
   auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
-  if (events != 0) control(EPOLL_CTL_ADD, *entry);
+  if (events != 0) control(EPOLL_CTL_ADD, *entry, events);
   if (static_cast<std::size_t>(fd) >= entries_.size()) entries_.resize(fd + 1);
   entries_[fd] = std::move(entry);
 }
@@ -48,8 +59,8 @@ void EventLoop::modify(int fd, std::uint32_t events) {
   const int operation = entry.events == 0 ? EPOLL_CTL_ADD
                         : events == 0     ? EPOLL_CTL_DEL
                                           : EPOLL_CTL_MOD;
-  entry.events = events;
-  control(operation, entry);
+  control(operation, entry, events);
+  entry.events = events;  // only now: had epoll_ctl failed, the kernel would still have the old
 }
 
 void EventLoop::replace(int fd, std::uint32_t events, Handler handler) {
@@ -59,7 +70,8 @@ void EventLoop::replace(int fd, std::uint32_t events, Handler handler) {
   const std::uint32_t before = slot->events;
   // The kernel's entry now points at the new one (data.ptr): one epoll_ctl, as modify() would.
   const int operation = before == 0 ? EPOLL_CTL_ADD : events == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-  if (before != 0 || events != 0) control(operation, *entry);
+  // If it fails, the old entry stays in its slot, as the kernel still has it.
+  if (before != 0 || events != 0) control(operation, *entry, events);
   slot->removed = true;  // as in remove(): alive until the batch is over
   removed_.push_back(std::move(slot));
   slot = std::move(entry);

@@ -37,6 +37,7 @@ class EventLoop {
   using Handler = std::function<void(std::uint32_t events)>;
 
   EventLoop();
+  ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
@@ -81,7 +82,8 @@ class EventLoop {
     bool removed = false;
   };
 
-  void control(int operation, Entry& entry);
+  // epoll_ctl(operation) of entry's fd for `events`; throws if it fails (nothing changed then).
+  void control(int operation, Entry& entry, std::uint32_t events);
 
   // Declared first, so destroyed last: handlers destroyed with the loop may still ask
   // inCallback().

@@ -46,6 +46,10 @@ void Connection::handleEvent(Side& side, std::uint32_t events) {
 // socket for exactly what can be done with it now.
 void Connection::settle() {
   if (closed_) return;
+  if (toBackend_.sourceEnded() && toClient_.sourceEnded() && !toBackend_.wantsToWrite() &&
+      !toClient_.wantsToWrite()) {
+    return closePair("finished");  // close() sends the FINs still owed: no shutdown() first
+  }
   toBackend_.passOnEnd();
   toClient_.passOnEnd();
   if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {

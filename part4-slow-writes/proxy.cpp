@@ -1,5 +1,6 @@
 // part4-slow-writes/proxy.cpp — part 4: the listening side of an event-driven proxy.
-// See proxy.h. Same as part2-epoll/proxy.cpp except: both sockets of a pair get TCP_NODELAY.
+// See proxy.h. Same as part2-epoll/proxy.cpp except: TCP_NODELAY on the listener (accepted
+// clients inherit it) and on every backend socket.
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -43,6 +44,9 @@ Proxy::Proxy(EventLoop& loop, std::uint16_t listenPort, std::string backendHost,
       backendHost_(std::move(backendHost)),
       backendPort_(backendPort) {
   setNonBlocking(listener_.fd.get());
+  // Accepted sockets inherit TCP_NODELAY from the listener (on Linux): one setsockopt() in all,
+  // not one per client.
+  setNoDelay(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
 }
 
@@ -81,7 +85,6 @@ void Proxy::connectToBackend(Fd client) {
     return;  // the client's Fd closes as we return
   }
   if (verbose()) log() << "client " << client.get() << " connected to backend " << backend.get();
-  setNoDelay(client.get());
   setNoDelay(backend.get());
   Connection::start(loop_, std::move(client), std::move(backend));
 }

@@ -43,6 +43,9 @@ Proxy::Proxy(EventLoop& loop, const Config& config)
       timeouts_(config.timeouts),
       listener_(listenOn(config.listenPort)) {
   setNonBlocking(listener_.fd.get());
+  // Accepted sockets inherit TCP_NODELAY from the listener (on Linux): one setsockopt() in all,
+  // not one per client.
+  setNoDelay(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { handleAccept(); });
 }
 
@@ -55,7 +58,6 @@ void Proxy::handleAccept() {
   for (;;) {
     Fd client(::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
-      setNoDelay(client.get());
       Connection::start(loop_, std::move(client), backend_, timeouts_);
     } else if (errno != EINTR) {
       // EAGAIN: nobody else is waiting. Anything else (EMFILE: out of descriptors) leaves the

@@ -47,6 +47,9 @@ Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
       listener_(listenOn(config.listenPort)) {
   apply(config);
   setNonBlocking(listener_.fd.get());
+  // Accepted sockets inherit TCP_NODELAY from the listener (on Linux): one setsockopt() in all,
+  // not one per client.
+  setNoDelay(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { guardedAccept(); });
   log() << "descriptor limit " << descriptorLimit_ << ", maxConnections " << maxConnections_;
 }
@@ -106,7 +109,6 @@ void Proxy::accepted(Fd client, const sockaddr_storage& address) {
     if (verbose()) log() << "client " << client.get() << ": no backend is up";
     return;
   }
-  setNoDelay(client.get());
   ++open_;  // first: a pair that fails at once calls pairClosed() from inside start()
   try {
     Connection::start(loop_, std::move(client), pool_, *backend, timeouts_,

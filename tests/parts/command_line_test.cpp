@@ -18,7 +18,7 @@ ExitStatus runToEnd(ChildProcess& child) {
 }  // namespace
 
 TEST_CASE("--help explains the command line", "[command-line]") {
-  ChildProcess help({RSP_PART_BINARY, "--help"});
+  ChildProcess help({kPartBinary, "--help"});
   const ExitStatus status = runToEnd(help);
   CHECK(status.exited);
   CHECK(status.code == 0);
@@ -29,13 +29,13 @@ TEST_CASE("--help explains the command line", "[command-line]") {
 // Each part starts as a copy of the one before: this catches a copy that still calls itself by
 // the old part's name.
 TEST_CASE("--help names this part", "[command-line]") {
-  ChildProcess help({RSP_PART_BINARY, "--help"});
+  ChildProcess help({kPartBinary, "--help"});
   REQUIRE(runToEnd(help).code == 0);
-  CHECK_THAT(help.output(), Catch::StartsWith("rsp part " + std::to_string(RSP_PART) + ": "));
+  CHECK_THAT(help.output(), Catch::StartsWith("rsp part " + std::to_string(kPart) + ": "));
 }
 
 TEST_CASE("a command line with nothing on it is refused with a message", "[command-line]") {
-  ChildProcess bare({RSP_PART_BINARY});
+  ChildProcess bare({kPartBinary});
   const ExitStatus status = runToEnd(bare);
   CHECK(status.exited);
   CHECK(status.code != 0);
@@ -43,10 +43,10 @@ TEST_CASE("a command line with nothing on it is refused with a message", "[comma
 }
 
 TEST_CASE("a bad argument is refused with a message naming it", "[command-line]") {
-  std::vector<std::string> command{RSP_PART_BINARY, "0", "127.0.0.1", "99999"};
+  std::vector<std::string> command{kPartBinary, "0", "127.0.0.1", "99999"};
   std::string named = "BACKEND_PORT";
   if (kExpected.takesLuaConfig) {
-    command = {RSP_PART_BINARY, "one.lua", "two.lua"};  // one config file, not two
+    command = {kPartBinary, "one.lua", "two.lua"};  // one config file, not two
     named = "two.lua";
   }
   ChildProcess bad(command);

@@ -14,7 +14,7 @@ namespace {
 
 // This part's folder, e.g. "part3-lua".
 std::string partFolder() {
-  const std::string prefix = "part" + std::to_string(RSP_PART) + "-";
+  const std::string prefix = "part" + std::to_string(rsp::test::kPart) + "-";
   for (const auto& entry : fs::directory_iterator(RSP_SOURCE_DIR)) {
     const std::string name = entry.path().filename().string();
     if (entry.is_directory() && name.rfind(prefix, 0) == 0) return name;

@@ -21,7 +21,7 @@ inline RunningProxy startWith(const std::string& lua, bool verbose = false) {
   RunningProxy proxy;
   proxy.dir = std::make_unique<TempDir>();
   proxy.config = proxy.dir->write("rsp.lua", "listenPort = 0\n" + lua);
-  std::vector<std::string> command{RSP_PART_BINARY};
+  std::vector<std::string> command{kPartBinary};
   if (verbose) command.push_back("--verbose");
   command.push_back(proxy.config.string());
   proxy.process = std::make_unique<ChildProcess>(command);

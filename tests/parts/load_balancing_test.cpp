@@ -53,7 +53,7 @@ TEST_CASE("a backend may be written as a table with address and port", "[load-ba
   const std::string lua = "listenPort = 0\nbackends = { '127.0.0.1:" + std::to_string(b1.port()) +
                           "', { address = '127.0.0.1', port = " + std::to_string(b2.port()) +
                           " } }\n";
-  ChildProcess proxy({RSP_PART_BINARY, dir.write("rsp.lua", lua).string()});
+  ChildProcess proxy({kPartBinary, dir.write("rsp.lua", lua).string()});
   const auto port = proxy.waitForStarted(10s);
   INFO(proxy.errors());
   REQUIRE(port.has_value());

@@ -18,7 +18,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "client.h"
@@ -79,13 +78,6 @@ class OwnNetwork {
   bool entered_ = false;
   std::string error_;
 };
-
-int linesContaining(const std::string& text, const std::string& part) {
-  std::istringstream in(text);
-  int count = 0;
-  for (std::string line; std::getline(in, line);) count += line.find(part) != std::string::npos;
-  return count;
-}
 
 // Connections to 127.0.0.1:port until connect() says no local port is left (at most 100).
 std::vector<Fd> takeEveryLocalPort(std::uint16_t port, int& lastError) {

@@ -17,7 +17,7 @@ struct Outcome {
 
 Outcome runWithConfig(const std::string& lua) {
   const TempDir dir;
-  ChildProcess proxy({RSP_PART_BINARY, dir.write("bad.lua", lua).string()});
+  ChildProcess proxy({kPartBinary, dir.write("bad.lua", lua).string()});
   const auto status = proxy.waitForExit(10s);
   REQUIRE(status.has_value());
   return {*status, proxy.errors(), proxy.output()};
@@ -33,7 +33,7 @@ TEST_CASE("a config computed in Lua starts the proxy, which then relays", "[lua-
       " }\nlistenPort = ports.listen\n"
       "backendAddress = table.concat({'127', '0', '0', '1'}, '.')\n"
       "backendPort = tostring(ports.backend)\n";
-  ChildProcess proxy({RSP_PART_BINARY, dir.write("rsp.lua", lua).string()});
+  ChildProcess proxy({kPartBinary, dir.write("rsp.lua", lua).string()});
   const auto port = proxy.waitForStarted(10s);
   REQUIRE(port.has_value());
   const FetchResult result = fetch(*port, bytes(100000));
@@ -43,7 +43,7 @@ TEST_CASE("a config computed in Lua starts the proxy, which then relays", "[lua-
 
 TEST_CASE("the sample config part3-lua/rsp.lua starts, with RSP_PORT from the environment",
           "[lua-config]") {
-  ChildProcess proxy({RSP_PART_BINARY, RSP_SOURCE_DIR "/part3-lua/rsp.lua"}, {"RSP_PORT=0"});
+  ChildProcess proxy({kPartBinary, RSP_SOURCE_DIR "/part3-lua/rsp.lua"}, {"RSP_PORT=0"});
   const auto port = proxy.waitForStarted(10s);
   INFO(proxy.errors());
   CHECK(port.has_value());
@@ -51,7 +51,7 @@ TEST_CASE("the sample config part3-lua/rsp.lua starts, with RSP_PORT from the en
 }
 
 TEST_CASE("a config file that does not exist is one line and exit status 1", "[lua-config]") {
-  ChildProcess proxy({RSP_PART_BINARY, "/nonexistent/rsp.lua"});
+  ChildProcess proxy({kPartBinary, "/nonexistent/rsp.lua"});
   const auto status = proxy.waitForExit(10s);
   REQUIRE(status.has_value());
   CHECK(status->code == 1);

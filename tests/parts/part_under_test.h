@@ -1,9 +1,10 @@
-// tests/parts/part_under_test.h — the part this test executable was built for, running.
+// tests/parts/part_under_test.h — the part this test executable was linked for, running.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "backend.h"
@@ -16,33 +17,28 @@ namespace rsp::test {
 
 using namespace std::chrono_literals;
 
-static_assert(RSP_PART >= 1 && RSP_PART <= kParts, "RSP_PART names a part");
-constexpr Expectations kExpected = expectationsFor(RSP_PART);
+// The part under test: which part, its binary, and its row of the table. The files of
+// tests/parts/ are compiled once, and linked into every part's test executable with
+// part_under_test.cpp, the one file compiled once per part (with RSP_PART and RSP_PART_BINARY):
+// so a test reads the part as a value, never as a macro. These are constant-initialised, so
+// they hold their values before any test case registers, even in the TEST_CASE line itself.
+extern constinit const int kPart;                // 1 ... kParts
+extern constinit const char* const kPartBinary;  // the path of build/bin/rsp-partN
+extern constinit const Expectations kExpected;   // expectationsFor(kPart)
 
-// Catch2 tags for the tests of a promise a part breaks on purpose: [!shouldfail] turns "the
-// bug showed" into a pass and "the bug did not show" into a failure.
-#if RSP_PART == 2 || RSP_PART == 3
-#define RSP_LOSES_BYTES "[!shouldfail]"
-#define RSP_IGNORES_HALF_CLOSE "[!shouldfail]"
-#else
-#define RSP_LOSES_BYTES ""
-#define RSP_IGNORES_HALF_CLOSE ""
-#endif
-static_assert((sizeof(RSP_LOSES_BYTES) > 1) == !kExpected.keepsEveryByte, "tags match table");
-static_assert((sizeof(RSP_IGNORES_HALF_CLOSE) > 1) == !kExpected.honoursHalfClose,
-              "tags match table");
-// Parts 1-4 connect to the backend with a blocking connect(), inside the loop.
-#if RSP_PART <= 4
-#define RSP_BLOCKS_ON_CONNECT "[!shouldfail]"
-#else
-#define RSP_BLOCKS_ON_CONNECT ""
-#endif
-static_assert((sizeof(RSP_BLOCKS_ON_CONNECT) > 1) == !kExpected.neverBlocks, "tags match table");
+// A test of a promise that a part breaks on purpose takes the tag [!shouldfail] where the
+// table says the part breaks it, chosen from the table as the test case registers:
+//
+//   TEST_CASE("a slow client gets every byte of an 8 MiB response",
+//             kExpected.keepsEveryByte ? "[missing-chunks]" : "[missing-chunks][!shouldfail]")
+//
+// Catch2 then turns "the bug showed" (an assertion failed) into a pass, and "the bug did not
+// show" into a failure, within the test's own deadlines.
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
 inline ProxySetup setupFor(std::uint16_t backendPort) {
-  return {.part = RSP_PART, .binary = RSP_PART_BINARY, .backendPort = backendPort};
+  return {.part = kPart, .binary = kPartBinary, .backendPort = backendPort};
 }
 
 // The same, with more Lua settings in its config file (parts 3 and up).
@@ -88,6 +84,18 @@ inline int settledFdCount(pid_t pid, int count) {
     std::this_thread::sleep_for(20ms);
   }
   return now;
+}
+
+// How many lines of `text` (a child's stderr) contain `needle`.
+inline int linesContaining(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    count += std::string_view(text).substr(at, end - at).find(needle) != std::string_view::npos;
+    at = end + 1;
+  }
+  return count;
 }
 
 }  // namespace rsp::test

@@ -14,7 +14,7 @@ namespace rsp::test {
 // anyway is stopped again. Returns that line.
 inline std::string checkRefused(const std::string& lua, const std::string& says) {
   const TempDir dir;
-  ChildProcess proxy({RSP_PART_BINARY, dir.write("bad.lua", lua).string()});
+  ChildProcess proxy({kPartBinary, dir.write("bad.lua", lua).string()});
   INFO("config: " << lua);
   if (const auto port = proxy.waitForStarted(10s)) {
     FAIL_CHECK("it started instead, on port " << *port);

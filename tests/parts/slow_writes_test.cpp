@@ -126,8 +126,7 @@ TEST_CASE("50 idle pairs that once had full queues hold no queue memory", "[slow
     clients.push_back(connectSmallClient(proxy.port));
     REQUIRE(clients.back());
     // From part 8 the proxy connects once it has a request's head; the bytes below are the reply.
-    if (readsRequestHead(RSP_PART))
-      REQUIRE(sendText(clients.back().get(), "GET / HTTP/1.0\r\n\r\n"));
+    if (readsRequestHead(kPart)) REQUIRE(sendText(clients.back().get(), "GET / HTTP/1.0\r\n\r\n"));
     REQUIRE(waitFor(listener.get(), POLLIN, GiveUp{std::chrono::steady_clock::now() + 5s}));
     backends.emplace_back(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
     REQUIRE(backends.back());

@@ -25,7 +25,7 @@ constexpr char kHalfRequest[] = "GET /bytes/100 HTTP/1.0\r\n";
 // From part 8, a half request never reaches a backend (headerTimeout cuts it): a whole request
 // that the backend takes 10 s to answer leaves a pair just as silent.
 constexpr char kSlowRequest[] = "GET /delay/10000 HTTP/1.0\r\n\r\n";
-const char* const kIdleRequest = readsRequestHead(RSP_PART) ? kSlowRequest : kHalfRequest;
+const char* const kIdleRequest = readsRequestHead(kPart) ? kSlowRequest : kHalfRequest;
 
 int closedAlready(const std::vector<Fd>& clients) {
   int closed = 0;

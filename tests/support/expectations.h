@@ -1,11 +1,12 @@
 // tests/support/expectations.h — the one table of what each part is expected to do.
 //
-// Every test in tests/parts/ is built into each part's test executable (test-part1 ...
-// test-part8, with RSP_PART set) and asserts what the part's post promises. Where a part has a
-// known, deliberate limitation, the table says so, and the test either asserts the limitation
-// (part 1 serves clients one at a time) or is tagged [!shouldfail], so that it passes only
-// while the part still has the bug its post describes, and fails the day it does not (see
-// tests/parts/part_under_test.h). The demo's tour checks each part against this table too.
+// Every test in tests/parts/ is linked into each part's test executable (test-part1 ...
+// test-part8, each reading its row as kExpected) and asserts what the part's post promises.
+// Where a part has a known, deliberate limitation, the table says so, and the test either
+// asserts the limitation (part 1 serves clients one at a time) or is tagged [!shouldfail] from
+// the table, so that it passes only while the part still has the bug its post describes, and
+// fails the day it does not (see tests/parts/part_under_test.h). The demo's tour checks each
+// part against this table too.
 #pragma once
 
 namespace rsp::test {

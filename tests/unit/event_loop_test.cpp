@@ -2,6 +2,7 @@
 // The batch tests are the point: a handler may remove another descriptor, or itself, while
 // events for it are still pending in the same epoll_wait batch. Run under ASan (the asan
 // preset) they also prove nothing is touched after it is freed.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -122,6 +123,34 @@ TEST_CASE("a handler that throws still ends the batch", "[event-loop]") {
   CHECK_FALSE(destroyedInCallback);
   loop.runOnce(1000);  // the loop goes on: the descriptor is still readable
   CHECK(calls == 2);
+}
+
+TEST_CASE("a modify() that fails leaves the loop's idea of the interest as the kernel's",
+          "[event-loop]") {
+  rsp::EventLoop loop;
+  // epoll refuses /dev/null (EPERM: it cannot be polled), every time: a failing epoll_ctl on
+  // demand. Added with interest 0 it is not in the set, so modify() to EPOLLIN tries the ADD.
+  rsp::Fd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  REQUIRE(file);
+  loop.add(file.get(), 0, [](std::uint32_t) {});
+  CHECK_THROWS(loop.modify(file.get(), EPOLLIN));
+  // Nothing changed in the kernel, so back to 0 is no change either, and no system call.
+  // Before: the entry had recorded EPOLLIN ahead of the failed call, so this tried a DEL of a
+  // descriptor the set did not hold, and threw too.
+  CHECK_NOTHROW(loop.modify(file.get(), 0));
+}
+
+TEST_CASE("a replace() that fails keeps the old handler and interest", "[event-loop]") {
+  rsp::EventLoop loop;
+  rsp::Fd file(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  REQUIRE(file);
+  auto probe = std::make_shared<int>(0);
+  const std::weak_ptr<int> oldHandler = probe;
+  loop.add(file.get(), 0, [probe = std::move(probe)](std::uint32_t) {});
+  CHECK_THROWS(loop.replace(file.get(), EPOLLIN, [](std::uint32_t) {}));
+  loop.runOnce(0);  // a replaced handler would be released with this batch
+  CHECK_FALSE(oldHandler.expired());
+  CHECK_NOTHROW(loop.modify(file.get(), 0));
 }
 
 TEST_CASE("an eventfd wakes the loop and stop() ends run()", "[event-loop]") {
