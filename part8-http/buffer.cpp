@@ -20,10 +20,16 @@ void Buffer::append(const char* data, std::size_t size) {
 void Buffer::consume(std::size_t size) {
   assert(size <= this->size());
   begin_ += size;
-  if (empty()) {  // all sent: give the memory back, an idle flow holds none
-    bytes_ = std::vector<char>();
+  if (empty()) {  // all sent: start again at the front, keeping the memory for next time
+    bytes_.clear();
     begin_ = 0;
   }
+}
+
+void Buffer::release() {
+  assert(empty());
+  bytes_ = std::vector<char>();
+  begin_ = 0;
 }
 
 }  // namespace rsp

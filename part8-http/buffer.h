@@ -8,8 +8,8 @@
 //   +----------------+-------------------------+----------------+
 //   0             begin_                 bytes_.size()     capacity
 //
-// It knows nothing of sockets or limits: the Connection decides when to write, and how much
-// may be queued before it stops reading (connection.h).
+// It knows nothing of sockets or limits: the Flow decides when to write, how much may be
+// queued before it stops reading, and when a quiet flow gives the memory back (flow.h).
 #pragma once
 
 #include <cstddef>
@@ -25,8 +25,11 @@ class Buffer {
 
   // Queues a copy of `size` bytes behind what is already queued.
   void append(const char* data, std::size_t size);
-  // Forgets the first `size` queued bytes: they have been written.
+  // Forgets the first `size` queued bytes: they have been written. The memory is kept for
+  // what comes next.
   void consume(std::size_t size);
+  // Gives the memory back; the queue must be empty. For a flow that has gone quiet.
+  void release();
 
  private:
   std::vector<char> bytes_;

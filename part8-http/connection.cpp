@@ -71,8 +71,9 @@ void Connection::connected(Fd backend, int error) {
   backend_.fd = std::move(backend);
   toBackend_.connectTo(backend_.fd.get());
   toClient_.connectFrom(backend_.fd.get());
-  // The Connector's registration becomes ours (settle() sets what it is watched for).
-  loop_.replace(backend_.fd.get(), 0, [self = shared_from_this()](std::uint32_t events) {
+  // The Connector's registration becomes ours, watched for what the reply will need (one
+  // EPOLL_CTL_MOD; settle() adds EPOLLOUT if the queued request does not all go out at once).
+  loop_.replace(backend_.fd.get(), EPOLLIN, [self = shared_from_this()](std::uint32_t events) {
     self->handleEvent(self->backend_, events);
   });
   phase_ = Phase::kRelaying;
@@ -207,6 +208,10 @@ void Connection::settle() {
     // answer (502): the client still gets an answer, ours.
     if (toBackend_.brokenBody()) return answer(400);
     if (toClient_.sourceEnded()) return answer(502);
+  }
+  if (toBackend_.sourceEnded() && toClient_.sourceEnded() && !toBackend_.wantsToWrite() &&
+      !toClient_.wantsToWrite()) {
+    return closePair("finished");  // close() sends the FINs still owed: no shutdown() first
   }
   toBackend_.passOnEnd();
   toClient_.passOnEnd();

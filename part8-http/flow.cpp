@@ -31,6 +31,7 @@ int Flow::handleRead() {
   assert(state_ == State::kDone || queued_.size() < kHighWater);
   const std::size_t room = queued_.empty() ? kReadChunk : kHighWater - queued_.size();
   const ssize_t n = ::recv(from_, chunk, room, 0);
+  sourceDrained_ = n < static_cast<ssize_t>(room);  // it had no more than this, for now
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
   if (n > 0) {
     received_ += static_cast<std::size_t>(n);
@@ -38,6 +39,7 @@ int Flow::handleRead() {
   }
   if (n > 0 && state_ != State::kDone) {
     if (const std::size_t size = passable(chunk, static_cast<std::size_t>(n))) forward(chunk, size);
+    releaseIfQuiet();
   } else if (n > 0) {
     dropped_ += static_cast<std::size_t>(n);
   } else {
@@ -102,10 +104,18 @@ void Flow::handleWrite() {
     return;
   }
   queued_.consume(static_cast<std::size_t>(n));
+  releaseIfQuiet();
   sent_ += static_cast<std::size_t>(n);
   // Resume reading the source. Level-triggered epoll reports at once whatever is already
   // waiting in its socket; no new event has to arrive first.
   if (paused_ && queued_.size() <= kLowWater) paused_ = false;
+}
+
+// All caught up with a source that had nothing more: the flow goes quiet, and an idle pair
+// holds no queue memory. While the source keeps sending, the memory is kept: the queue would
+// only fill again at once.
+void Flow::releaseIfQuiet() {
+  if (queued_.empty() && sourceDrained_) queued_.release();
 }
 
 // Drops what was queued; the source is now read only to drop what it sends. The other flow is

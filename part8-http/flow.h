@@ -103,15 +103,17 @@ class Flow {
  private:
   void forward(const char* data, std::size_t size);
   std::size_t passable(const char* data, std::size_t size);
+  void releaseIfQuiet();
 
   int from_;
   int to_;
   const char* toName_;
   Buffer queued_{};  // read from the source, not yet written to the destination
   State state_ = State::kOpen;
-  bool paused_ = false;       // backpressure: the queue is full, the source is not read
-  bool sourceEnded_ = false;  // the source's input was read to its end (FIN or error)
-  std::size_t dropped_ = 0;   // bytes read and dropped since the flow ended
+  bool paused_ = false;        // backpressure: the queue is full, the source is not read
+  bool sourceEnded_ = false;   // the source's input was read to its end (FIN or error)
+  bool sourceDrained_ = true;  // the latest read took all the source had
+  std::size_t dropped_ = 0;    // bytes read and dropped since the flow ended
   std::uint64_t sent_ = 0;
   std::uint64_t received_ = 0;
   std::string first_;

@@ -59,6 +59,9 @@ Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
       listener_(listenOn(config.listenPort)) {
   apply(config);
   setNonBlocking(listener_.fd.get());
+  // Accepted sockets inherit TCP_NODELAY from the listener (on Linux): one setsockopt() in all,
+  // not one per client.
+  setNoDelay(listener_.fd.get());
   loop_.add(listener_.fd.get(), EPOLLIN, [this](std::uint32_t) { guardedAccept(); });
   log() << "descriptor limit " << descriptorLimit_ << ", maxConnections " << maxConnections_;
 }
@@ -114,7 +117,6 @@ void Proxy::handleAccept() {
 
 // No backend is chosen here: the request's head, not yet read, says which site it is for.
 void Proxy::accepted(Fd client, const sockaddr_storage& address) {
-  setNoDelay(client.get());
   ++open_;  // first: a pair that fails at once calls pairClosed() from inside start()
   try {
     Connection::start(loop_, std::move(client), address, routing_, timeouts_,
