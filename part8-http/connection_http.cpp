@@ -26,10 +26,13 @@ void Connection::readHead() {
       return closePair("left before its request head was whole");
     case RequestReader::Status::kRefused:
       if (verbose()) log() << "client " << client_.fd.get() << ": " << reader_.reason();
-      return answer(reader_.refusal());
+      answer(reader_.refusal());
+      break;
     case RequestReader::Status::kComplete:
-      return route();
+      route();  // forwardRequest() has queued the body's start, if there is a backend
+      break;
   }
+  reader_.release();  // the head is dealt with: its buffer goes back, the parsed head stays
 }
 
 // A whole, valid head: its site (route(), then the Host), and that site's backend.

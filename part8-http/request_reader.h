@@ -48,6 +48,13 @@ class RequestReader {
   // (what comes after the end is dropped), and the counter that goes on from there.
   std::string_view bodyStart() const { return bodyStart_; }
   RequestBody& body() { return body_; }
+  // Gives the buffer's memory back (up to maxHeadSize bytes) once the head is dealt with: the
+  // parsed head() is kept, bodyStart() is no longer valid. A pair that is relaying, or
+  // answering, holds no head buffer.
+  void release() {
+    buffer_ = std::string();
+    bodyStart_ = {};
+  }
 
  private:
   Status parse();
