@@ -72,7 +72,11 @@ TEST_CASE("a backend that drops SYNs stalls no transfer and its client is let go
 
   INFO("the new client was let go after " << took.count() << " ms");
   CHECK(ending.closed);
-  CHECK(ending.received.empty());
+  if (readsRequestHead(kPart)) {  // part 8 on: the proxy says why, itself
+    CHECK_THAT(ending.received, Catch::StartsWith("HTTP/1.1 504 Gateway Timeout\r\n"));
+  } else {
+    CHECK(ending.received.empty());
+  }
   CHECK(took >= 1s);
   CHECK(proxy.process->waitForErrors("connect timed out", 1s));
   INFO("in flight: " << inFlight.describe() << "; longest gap " << gaps.longest().count() << " ms");

@@ -1,7 +1,7 @@
 // tests/support/expectations.h — the one table of what each part is expected to do.
 //
 // Every test in tests/parts/ is linked into each part's test executable (test-part1 ...
-// test-part7, each reading its row as kExpected) and asserts what the part's post promises.
+// test-part8, each reading its row as kExpected) and asserts what the part's post promises.
 // Where a part has a known, deliberate limitation, the table says so, and the test either
 // asserts the limitation (part 1 serves clients one at a time) or is tagged [!shouldfail] from
 // the table, so that it passes only while the part still has the bug its post describes, and
@@ -17,7 +17,7 @@ struct Expectations {
   bool honoursHalfClose;    // false: a client's FIN closes both sides at once (parts 2, 3)
   bool takesLuaConfig;      // true: `rsp-partN CONFIG.lua` instead of three arguments
   bool neverBlocks;         // false: a backend that drops SYNs stalls every client (parts 1-4)
-  bool takesBackendList;    // true: the config may set `backends = { ... }` (parts 6, 7)
+  bool takesBackendList;    // true: the config may set `backends = { ... }` (parts 6 and up)
 };
 
 // clang-format off
@@ -30,6 +30,7 @@ constexpr Expectations kTable[] = {
     /* part 5 timeouts      */   {true,      true,      true,      true,      true,        false},
     /* part 6 load balancer */   {true,      true,      true,      true,      true,        true},
     /* part 7 limits        */   {true,      true,      true,      true,      true,        true},
+    /* part 8 HTTP          */   {true,      true,      true,      true,      true,        true},
 };
 // clang-format on
 
@@ -43,5 +44,14 @@ constexpr const Expectations& expectationsFor(int part) { return kTable[part - 1
 constexpr bool closesIdlePairs(int part) { return part >= 5; }
 // ... and out of descriptors, accepting pauses (before, it is retried at once, and logged).
 constexpr bool pausesOutOfDescriptors(int part) { return part >= 7; }
+
+// From part 8 the proxy reads a request's head before it connects anywhere: a client that has
+// not sent a whole head has no backend yet (the tests of earlier lessons send a whole request
+// that the backend is slow to answer instead), and a client the proxy cannot serve gets an
+// answer of the proxy's own (502, 504) before the close, not a silent close.
+constexpr bool readsRequestHead(int part) { return part >= 8; }
+// Part 8's LIMIT: one request per client connection, then the close (part 9 lifts it). The
+// parts before relay bytes, so any number of requests go by.
+constexpr bool keepsClientsAlive(int part) { return part != 8; }
 
 }  // namespace rsp::test

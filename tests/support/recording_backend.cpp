@@ -1,0 +1,177 @@
+// tests/support/recording_backend.cpp — see recording_backend.h.
+#include "recording_backend.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <string_view>
+
+#include "backend.h"
+#include "io.h"
+
+namespace rsp::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kPollMs = 50;                               // how often the acceptor looks at stop
+constexpr auto kRequestLimit = std::chrono::seconds(10);  // for the head and body to arrive
+
+std::string lowerCase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+int hexValue(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+}
+
+// Where a chunked body that starts at body[0] ends, or npos while it has not (or is broken:
+// the proxy checks chunked bodies; this backend only needs to find the end of a good one).
+std::size_t chunkedEnd(std::string_view body) {
+  for (std::size_t at = 0;;) {
+    const std::size_t lineEnd = body.find("\r\n", at);
+    if (lineEnd == std::string_view::npos) return std::string_view::npos;
+    std::size_t size = 0;
+    for (std::size_t i = at; i < lineEnd && std::isxdigit(static_cast<unsigned char>(body[i])); ++i)
+      size = size * 16 + static_cast<std::size_t>(hexValue(body[i]));
+    if (size == 0) {  // the last chunk: then trailer fields, if any, and an empty line
+      const std::size_t end = body.find("\r\n", lineEnd + 2);
+      if (end == lineEnd + 2) return end + 2;
+      const std::size_t withTrailers = body.find("\r\n\r\n", lineEnd);
+      return withTrailers == std::string_view::npos ? withTrailers : withTrailers + 4;
+    }
+    at = lineEnd + 2 + size + 2;
+    if (at > body.size()) return std::string_view::npos;
+  }
+}
+
+// How many bytes of `bytes` the request's body takes, once it is all there; npos until then.
+std::size_t bodyLength(const std::string& head, std::string_view after) {
+  const std::string lower = lowerCase(head);
+  if (lower.find("\r\ntransfer-encoding:") != std::string::npos &&
+      lower.find("chunked") != std::string::npos) {
+    return chunkedEnd(after);
+  }
+  const std::size_t at = lower.find("\r\ncontent-length:");
+  const std::size_t length = at == std::string::npos ? 0 : std::stoull(head.substr(at + 17));
+  return after.size() >= length ? length : std::string_view::npos;
+}
+
+}  // namespace
+
+RecordingBackend::RecordingBackend(std::string name)
+    : name_(std::move(name)), listener_(listenOnLoopback(0, &port_)) {
+  acceptor_ = std::thread([this] { acceptLoop(); });
+}
+
+RecordingBackend::~RecordingBackend() { stop(); }
+
+void RecordingBackend::stop() {
+  stopping_ = true;
+  if (acceptor_.joinable()) acceptor_.join();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+  listener_.reset();
+}
+
+std::uint64_t RecordingBackend::bytesReceived() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const Received& one : received_) total += one.bytes.size();
+  return total;
+}
+
+std::vector<RecordingBackend::Received> RecordingBackend::received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+
+bool RecordingBackend::waitForRequests(std::size_t count,
+                                       std::chrono::milliseconds deadline) const {
+  for (const auto end = Clock::now() + deadline;;
+       std::this_thread::sleep_for(std::chrono::milliseconds(10))) {
+    {
+      std::lock_guard lock(mutex_);
+      if (std::count_if(received_.begin(), received_.end(), [](const Received& one) {
+            return !one.head.empty();
+          }) >= static_cast<std::ptrdiff_t>(count)) {
+        return true;
+      }
+    }
+    if (Clock::now() >= end) return false;
+  }
+}
+
+void RecordingBackend::acceptLoop() {
+  while (!stopping_) {
+    pollfd p{listener_.get(), POLLIN, 0};
+    if (::poll(&p, 1, kPollMs) <= 0) continue;
+    Fd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!connection) continue;
+    ++connections_;
+    std::size_t slot;
+    {
+      std::lock_guard lock(mutex_);
+      slot = received_.size();
+      received_.emplace_back();
+    }
+    workers_.emplace_back(
+        [this, slot, c = std::move(connection)]() mutable { serve(std::move(c), slot); });
+  }
+}
+
+// Reads what has arrived into the connection's record; false at EOF, an error, or `until`.
+bool RecordingBackend::readMore(int fd, std::size_t slot, Clock::time_point until) {
+  if (!waitFor(fd, POLLIN, GiveUp{until, &stopping_})) return false;
+  char chunk[16384];
+  const ssize_t n = ::recv(fd, chunk, sizeof chunk, MSG_DONTWAIT);
+  if (n < 0) return errno == EAGAIN || errno == EINTR;
+  if (n == 0) return false;
+  std::lock_guard lock(mutex_);
+  received_[slot].bytes.append(chunk, static_cast<std::size_t>(n));
+  return true;
+}
+
+void RecordingBackend::serve(Fd connection, std::size_t slot) {
+  const int fd = connection.get();
+  const auto until = Clock::now() + kRequestLimit;
+  const auto bytes = [&] {
+    std::lock_guard lock(mutex_);
+    return received_[slot].bytes;
+  };
+  std::size_t headEnd;
+  while ((headEnd = bytes().find("\r\n\r\n")) == std::string::npos) {
+    if (!readMore(fd, slot, until)) return;
+  }
+  const std::string head = bytes().substr(0, headEnd + 4);
+  std::size_t length;
+  for (std::string now = bytes();
+       (length = bodyLength(head, std::string_view(now).substr(head.size()))) == std::string::npos;
+       now = bytes()) {
+    if (!readMore(fd, slot, until)) return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    received_[slot].head = head;
+    received_[slot].body = received_[slot].bytes.substr(head.size(), length);
+  }
+  reply(fd);
+  ::shutdown(fd, SHUT_WR);
+  const auto aSecond = Clock::now() + std::chrono::seconds(1);
+  while (readMore(fd, slot, aSecond)) {
+  }
+}
+
+void RecordingBackend::reply(int fd) {
+  const std::string body = name_ + "\n";
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+                               std::to_string(body.size()) +
+                               "\r\nConnection: close\r\nX-Backend: " + name_ + "\r\n\r\n" + body;
+  sendAll(fd, response.data(), response.size(), GiveUp{Clock::now() + kRequestLimit, &stopping_});
+}
+
+}  // namespace rsp::test
