@@ -1,18 +1,33 @@
--- part8-http/rsp.lua: a sample config for rsp-part8 (a file from parts 3-6 works too). Same as
--- part6-loadbalancer/rsp.lua.
+-- part8-http/rsp.lua: a sample config for rsp-part8: two sites on one port, chosen by Host.
+-- A file from parts 3-7 works too (one site that takes every Host).
 --
---   build/bin/rsp-backend --port 8001 --name b1 &
---   build/bin/rsp-backend --port 8002 --name b2 &
---   ./tutorial run 7 part7-limits/rsp.lua
---   curl -i http://127.0.0.1:8000/bytes/10      # the X-Backend header says who answered
+--   build/bin/rsp-backend --port 8001 --name a1 &
+--   build/bin/rsp-backend --port 8002 --name b1 &
+--   ./tutorial run 8 part8-http/rsp.lua
+--   curl -i -H 'Host: a.test' http://127.0.0.1:8000/bytes/10     # X-Backend: a1
+--   curl -i -H 'Host: www.b.test' http://127.0.0.1:8000/bytes/10 # X-Backend: b1
+--   curl -i -H 'Host: c.test' http://127.0.0.1:8000/bytes/10     # a.test, the default site
 --
 -- The config is a Lua 5.4 program: rsp runs it once at start-up and then reads its globals.
 
 -- The port rsp listens on: $RSP_PORT if it is set, else 8000.
 listenPort = os.getenv("RSP_PORT") or 8000
 
--- The backends: "host:port" strings, or tables { address = ..., port = ... }.
-backends = { "127.0.0.1:8001", { address = "127.0.0.1", port = 8002 } }
+-- The sites, matched as nginx matches server_name: the exact name first, then the longest
+-- "*.suffix", then the longest "prefix.*". Each is a pool of backends, as in part 6: "host:port"
+-- strings or tables { address = ..., port = ... }, and optionally its own balance and
+-- checkInterval (else the ones below).
+sites = {
+  ["a.test"] = { backends = { "127.0.0.1:8001" } },
+  ["*.b.test"] = { backends = { { address = "127.0.0.1", port = 8002 } } },
+}
+
+-- For a Host that no site names; without it, such a request gets 421 Misdirected Request.
+defaultSite = "a.test"
+
+-- Optional, the request head's bounds: bytes (431 past them) and seconds (408 after them).
+maxHeadSize = 16384
+headerTimeout = 10
 
 -- "roundrobin" (each in turn, the default) or "leastconn" (the one with fewest open pairs).
 balance = "roundrobin"
@@ -40,4 +55,12 @@ idleTimeout = 60
 --   local sum = 0
 --   for i = 1, #client.address do sum = sum + client.address:byte(i) end
 --   return sum % #client.backends + 1
+-- end
+
+-- Optional: route(request) chooses the site for every request, before Host matching; return a
+-- site's name, or nil to go by Host. `request` has method, target, path, host, version, headers
+-- (lower-case names) and client (address, port). Bounded like chooseBackend.
+--
+-- function route(request)
+--   if request.path:sub(1, 5) == "/api/" then return "*.b.test" end
 -- end
