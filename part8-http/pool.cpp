@@ -1,33 +1,16 @@
 // part8-http/pool.cpp — part 8: the backends of one site, which of them are up, and the
 // choice. See pool.h.
-// Same as part7-limits/pool.cpp except: made from a PoolSettings instead of the Config.
+// Same as part7-limits/pool.cpp except: made from a PoolSettings instead of the Config, and
+// the client described by router.h's describeClient(), which route() and the log use too.
 #include "pool.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <cstring>
 #include <string>
 
 #include "common/log.h"
+#include "router.h"  // describeClient(): the client as chooseBackend and route() see it
 
 namespace rsp {
-namespace {
-
-// The client's address and port, as chooseBackend sees them: "127.0.0.1", 53012.
-std::pair<std::string, int> describeClient(const sockaddr_storage& client) {
-  char text[INET6_ADDRSTRLEN] = "";
-  if (client.ss_family == AF_INET6) {
-    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(client);
-    ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-    return {text, ntohs(v6.sin6_port)};
-  }
-  const auto& v4 = reinterpret_cast<const sockaddr_in&>(client);
-  ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-  return {text, ntohs(v4.sin_port)};
-}
-
-}  // namespace
 
 std::shared_ptr<BackendPool> BackendPool::create(EventLoop& loop, const PoolSettings& settings) {
   std::shared_ptr<BackendPool> pool(new BackendPool(loop, settings));
