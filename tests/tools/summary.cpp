@@ -8,7 +8,8 @@ namespace rsp::test {
 namespace {
 
 constexpr const char* kTitles[] = {"one-shot", "epoll loop",     "Lua config", "write queues",
-                                   "timeouts", "load balancing", "limits",     "HTTP"};
+                                   "timeouts", "load balancing", "limits",     "HTTP",
+                                   "keep-alive"};
 static_assert(sizeof kTitles / sizeof kTitles[0] == kParts, "a title for every part");
 
 // Out of descriptors, a part that pauses spends at most a tenth of the time on the CPU and
