@@ -1,6 +1,6 @@
 // part9-keepalive/config.cpp — part 9: the proxy's settings, read from a Lua file. See config.h.
-// Same as part7-limits/config.cpp except: sites (each read as a list of backends, a balance and
-// a checkInterval, as the top level is), defaultSite, maxHeadSize, headerTimeout and route.
+// Same as part8-http/config.cpp except: keepaliveTimeout, backendKeepalive, backendIdleTimeout
+// and checkPath (config.h).
 //
 // A reload (SIGHUP) runs the file inside the loop: its run is bounded (lua_limits.h), so a file
 // that loops or allocates without end fails to load and the running config stays.
@@ -30,7 +30,8 @@ constexpr const char* kSettings[] = {
     "listenPort",    "backendAddress", "backendPort",   "connectTimeout", "idleTimeout",
     "balance",       "checkInterval",  "chooseBackend", "maxConnections", "shutdownTimeout",
     "luaTimeLimit",  "luaMemoryLimit", "sites",         "defaultSite",    "maxHeadSize",
-    "headerTimeout", "route",          "backends"};
+    "headerTimeout", "route",          "keepaliveTimeout", "backendKeepalive",
+    "backendIdleTimeout", "checkPath", "backends"};
 enum Position {
   kListenPort = 1,
   kBackendAddress,
@@ -49,6 +50,10 @@ enum Position {
   kMaxHeadSize,
   kHeaderTimeout,
   kRoute,
+  kKeepaliveTimeout,
+  kBackendKeepalive,
+  kBackendIdleTimeout,
+  kCheckPath,
   kBackends,
   kBackendCount  // how many entries `backends` has; then 3 values per entry, then the sites
 };
@@ -370,6 +375,33 @@ std::size_t readMaxHeadSize(lua_State* lua, const std::string& path) {
   return static_cast<std::size_t>(bytes);
 }
 
+// backendKeepalive: how many idle connections each backend keeps, 0 (none) to 100000.
+std::size_t readBackendKeepalive(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kBackendKeepalive)) return PoolSettings{}.backendKeepalive;
+  const bool integer =
+      lua_type(lua, kBackendKeepalive) == LUA_TNUMBER && lua_isinteger(lua, kBackendKeepalive);
+  const lua_Integer count = integer ? lua_tointeger(lua, kBackendKeepalive) : -1;
+  if (count < 0 || count > 100000) {
+    throw ConfigError(path + ": backendKeepalive must be a whole number, 0 or more (at most " +
+                      "100000), not " + describe(lua, kBackendKeepalive));
+  }
+  return static_cast<std::size_t>(count);
+}
+
+// checkPath: an origin-form target ("/health"), sent as is in the check's request line.
+std::string readCheckPath(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kCheckPath)) return {};
+  const char* value = lua_type(lua, kCheckPath) == LUA_TSTRING ? lua_tostring(lua, kCheckPath) : "";
+  const std::string target = value;
+  const bool visible = std::all_of(target.begin(), target.end(),
+                                   [](char c) { return c > 0x20 && c < 0x7f; });
+  if (target.empty() || target.front() != '/' || !visible) {
+    throw ConfigError(path + ": checkPath must be a path such as \"/health\", not " +
+                      describe(lua, kCheckPath));
+  }
+  return target;
+}
+
 // The sites of a file with `sites`, or the one site of a part 7 file: "default", the default.
 void readSiteSettings(lua_State* lua, Config& config, PoolSettings defaults,
                       const std::string& path) {
@@ -426,10 +458,16 @@ Config loadConfig(const std::string& path) {
   defaults.checkInterval =
       readSeconds(lua, kCheckInterval, "checkInterval", PoolSettings{}.checkInterval, path, true);
   defaults.timeouts = config.timeouts;
+  defaults.checkPath = readCheckPath(lua, path);
+  defaults.backendKeepalive = readBackendKeepalive(lua, path);
+  defaults.backendIdleTimeout = readSeconds(lua, kBackendIdleTimeout, "backendIdleTimeout",
+                                            PoolSettings{}.backendIdleTimeout, path);
   readSiteSettings(lua, config, defaults, path);
   config.maxHeadSize = readMaxHeadSize(lua, path);
   config.headerTimeout =
       readSeconds(lua, kHeaderTimeout, "headerTimeout", Config{}.headerTimeout, path);
+  config.keepaliveTimeout =
+      readSeconds(lua, kKeepaliveTimeout, "keepaliveTimeout", Config{}.keepaliveTimeout, path);
   config.maxConnections = readMaxConnections(lua, path);
   config.shutdownTimeout =
       readSeconds(lua, kShutdownTimeout, "shutdownTimeout", Config{}.shutdownTimeout, path, true);

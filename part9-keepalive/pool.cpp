@@ -1,7 +1,7 @@
 // part9-keepalive/pool.cpp — part 9: the backends of one site, which of them are up, and the
 // choice. See pool.h.
-// Same as part7-limits/pool.cpp except: made from a PoolSettings instead of the Config, and
-// the client described by router.h's describeClient(), which route() and the log use too.
+// Same as part8-http/pool.cpp except: each backend's idle connections, carried over a reload,
+// and the HTTP health check (http_check.h).
 #include "pool.h"
 
 #include <cstring>
@@ -22,9 +22,12 @@ BackendPool::BackendPool(EventLoop& loop, const PoolSettings& settings)
     : loop_(loop),
       balance_(settings.balance),
       checkInterval_(settings.checkInterval),
-      checkTimeout_(settings.timeouts.connect) {
+      checkTimeout_(settings.timeouts.connect),
+      checkPath_(settings.checkPath) {
   for (const BackendAddress& address : settings.backends) {
     members_.push_back({address, resolveBackend(address.host, address.port)});
+    members_.back().idle = std::make_shared<IdleConnections>(loop, settings.backendKeepalive,
+                                                             settings.backendIdleTimeout);
   }
   if (settings.lua) chooser_.emplace(settings.lua);
 }
@@ -39,13 +42,16 @@ void BackendPool::scheduleCheck() {
   });
 }
 
-void BackendPool::carryHealthFrom(const BackendPool& older) {
-  if (checkInterval_.count() == 0) return;
+void BackendPool::carryOverFrom(const BackendPool& older) {
   for (Member& member : members_) {
     for (const Member& old : older.members_) {
       const bool same =
           old.address.host == member.address.host && old.address.port == member.address.port;
-      if (same) member.up = old.up;
+      if (!same) continue;
+      if (checkInterval_.count() > 0) member.up = old.up;
+      if (old.idle->capacity() == member.idle->capacity() &&
+          old.idle->timeout() == member.idle->timeout())
+        member.idle = old.idle;
     }
   }
 }

@@ -12,6 +12,7 @@ RequestReader::Status RequestReader::readFrom(int fd) {
   // Never more than maxHeadSize bytes in all: a head that does not end within them is refused,
   // and the buffer cannot grow past that.
   const std::size_t had = buffer_.size();
+  if (had >= maxHeadSize_) return parse();  // pending bytes filled it already
   buffer_.resize(maxHeadSize_);
   const ssize_t n = ::recv(fd, buffer_.data() + had, maxHeadSize_ - had, 0);
   buffer_.resize(had + (n > 0 ? static_cast<std::size_t>(n) : 0));
@@ -36,13 +37,14 @@ RequestReader::Status RequestReader::parse() {
 RequestReader::Status RequestReader::complete() {
   framing_ = decideFraming(parser_.head());
   if (framing_.kind == Framing::Kind::kError) return refuse(framing_.status, framing_.reason);
-  body_ = RequestBody(framing_);
+  body_ = MessageBody(framing_);
   const std::string_view after = std::string_view(buffer_).substr(parser_.headLength());
   std::size_t used = 0;
-  if (body_.take(after, used) == RequestBody::Status::kBroken) {
+  if (body_.take(after, used) == MessageBody::Status::kBroken) {
     return refuse(400, "broken chunked body: " + body_.error());
   }
-  bodyStart_ = after.substr(0, used);  // LIMIT: what follows the body is not forwarded
+  bodyStart_ = after.substr(0, used);
+  leftover_ = after.substr(used);  // the next request's first bytes, if the client pipelines
   return Status::kComplete;
 }
 

@@ -2,6 +2,8 @@
 // client that sends raw bytes and reads the reply until the proxy closes.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdlib>
@@ -54,6 +56,9 @@ inline Reply ask(std::uint16_t port, const std::string& request, milliseconds de
   const rsp::Fd fd = connectClient(port);
   REQUIRE(fd);
   sendText(fd.get(), request);  // may fail part-way once the proxy has answered: read anyway
+  // From part 9 the proxy keeps the client for its next request: saying there is none (a FIN)
+  // lets it close after this one, as part 8 did.
+  if (writesResponseHead(kPart)) ::shutdown(fd.get(), SHUT_WR);
   const Ending ending = readUntilClosed(fd.get(), deadline);
   return {ending.received, ending.closed};
 }
