@@ -2,7 +2,8 @@
 # servers in the background, running loads with a time limit, waiting for ports, and stopping
 # exactly the processes it started, by PID.
 #
-# It uses run.sh's WORK (the temporary directory) and adds to STARTED, PID_OF and TAKEN_PORTS.
+# It uses run.sh's WORK (the temporary directory) and STATUS_PORT (the backend's counters), and
+# adds to STARTED, PID_OF and TAKEN_PORTS.
 
 STARTED=()  # every PID the benchmark started and has not stopped yet
 declare -A PID_OF
@@ -163,4 +164,23 @@ raise_fd_limit() {
     ulimit -Sn "$hard"
   fi
   FD_LIMIT=$(ulimit -Sn)
+}
+
+# One HTTP/1.0 request over bash's /dev/tcp, so that no HTTP client need be installed:
+# http_get PORT PATH [HOST] prints the whole reply (the server closes after it), or what came
+# within 5 s; nothing if the port does not answer.
+http_get() {
+  local port=$1 path=$2 host=${3:-127.0.0.1} fd
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port" || return 0
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$host" >&"$fd" || true
+  timeout 5 cat <&"$fd" || true
+  exec {fd}>&-
+}
+
+# The backend's counters (nginx's stub_status on STATUS_PORT): prints "ACCEPTS REQUESTS", the
+# connections it accepted and the requests it served since it started, this request included;
+# nothing if it did not answer.
+backend_counts() {
+  http_get "$STATUS_PORT" /status 2>/dev/null |
+    awk 'found { print $1, $3; exit } /accepts handled requests/ { found = 1 }'
 }
