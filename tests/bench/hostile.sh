@@ -33,7 +33,7 @@ merge_hostile() {
   awk -F'\t' -v OFS='\t' '
     FILENAME == table { if ($0 !~ /^#/ && NF == 4) { order[++count] = $1; clause[$1] = $3; expected[$1] = $2 }; next }
     FNR == 1 { file++; next }
-    { n = split($0, cell, /  +/); if (n >= 3 && ($1 in clause)) answer[file, $1] = cell[3] }
+    { n = split($0, cell, /  +/); if (n >= 3 && (cell[1] in clause)) answer[file, cell[1]] = cell[3] }
     END {
       for (i = 1; i <= count; i++) {
         line = order[i] OFS clause[order[i]] OFS expected[order[i]]

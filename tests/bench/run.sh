@@ -252,6 +252,7 @@ printf 'target\trss_before_kib\tpeak_kib\tintact\tclients\tseconds\n' >"$WORK/me
 huge_mib=$((HUGE_BYTES / 1024 / 1024))
 expected_s=$((HUGE_BYTES / SLOW_RATE + 1))
 deadline_s=$((2 * expected_s + 10))
+if [ ${#SELECTED[@]} -gt 0 ]; then  # none: only the hostile requests
 say "Memory: $SLOW_CLIENTS clients each download $huge_mib MiB at $(awk -v r="$SLOW_RATE" 'BEGIN { print r / 1e6 }') MB/s" \
   "through each proxy (about $expected_s s each, at most $deadline_s s)"
 # measure_memory TARGET: RSS before, the slow clients, the peak; appends a line to memory.tsv.
@@ -294,6 +295,7 @@ for target in "${TARGETS[@]}"; do
   measure_memory "$target"
   still_there "$target" "memory measurement" || true
 done
+fi
 
 # --- Throughput: interleaved rounds of wrk --------------------------------------------------
 
@@ -361,6 +363,7 @@ for mode in "${SELECTED[@]}"; do
   for target in "${TARGETS[@]}"; do runs_in "$mode" "$target" && runs=$((runs + ROUNDS)); done
 done
 estimate=$((runs * (DURATION + 1) / 60 + 1))
+if [ ${#SELECTED[@]} -gt 0 ]; then  # none: only the hostile requests
 say "Throughput: $ROUNDS rounds × ${#SELECTED[@]} modes (${SELECTED[*]}) × ${#TARGETS[@]} targets," \
   "$runs runs of $DURATION s: about $estimate min"
 done_runs=0
@@ -381,6 +384,7 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
+fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say "Stopping what the benchmark started"
