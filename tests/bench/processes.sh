@@ -97,13 +97,16 @@ wait_started() {
   die "$name printed no \"Started. Listening on port N.\" line after 10 s"
 }
 
-# Waits (up to 10 s) until no established connection is left on local port PORT: after a run
-# with thousands of connections the proxy may still be closing them, on the CPU the next
+# Waits (up to 10 s) until no connection is left on the proxy's port PORT, established or
+# closed by wrk but not yet by the proxy (close-wait), and its accept queue is empty: after a
+# run with thousands of connections the proxy may still be closing them, or accepting ones wrk
+# has given up on (and, for an HTTP part, forwarding their requests), on the CPU the next
 # target's run is about to use. Prints how long it waited, in tenths of a second.
 settle() {
   local port=$1 i
   for i in $(seq 0 100); do
-    [ -z "$(ss -Htn state established "sport = :$port" | head -n 1)" ] && break
+    [ -z "$(ss -Htn state established state close-wait "sport = :$port" | head -n 1)" ] &&
+      [ "$(ss -Hltn "sport = :$port" | awk '{ print $2 + 0; exit }')" = 0 ] && break
     sleep 0.1
   done
   echo "$i"

@@ -69,6 +69,7 @@ function modeTable(mode, contest,    i, t, c, n) {
     c[1] = label[t]; c[2] = backends[t]; c[3] = rps[t, mode] == "NA" ? "n/a" : rps[t, mode]
     c[4] = ms(p50[t, mode]); c[5] = ms(p99[t, mode])
     c[6] = ratio(vsDirect[t, mode]); c[7] = ratio(vsHaproxy[t, mode])
+    if (t == "direct" && contest == "http") c[7] = "n/a"  # its ratio is to HAProxy mode tcp
     c[8] = errors[t, mode]; c[9] = timeouts[t, mode]; c[10] = overflows[t, mode]
     c[11] = perThousand[t, mode] == "NA" || perThousand[t, mode] == "" ? "n/a" : perThousand[t, mode]
     if (failed[t, mode] > 0) c[8] = c[8] " (" failed[t, mode] " of " runs[t, mode] " runs gave no numbers)"
