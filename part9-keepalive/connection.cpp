@@ -141,7 +141,8 @@ bool Connection::idle() {
   const auto lastMoved = std::max(lastActive_, lastAckedAt_);
   // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
   const std::uint64_t sent = toBackend_.sent() + toClient_.sent();
-  if (now - lastActive_ >= routing_->timeouts.idle && (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
+  if (now - lastActive_ >= routing_->timeouts.idle &&
+      (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
     return true;
   }
   // Events only note the time (lastActive_): a busy pair costs no timer work per event, and

@@ -83,9 +83,9 @@ void Connection::startResponse() {
                  backendOffersToStay(head);
   responding_ = true;
   // The head waits for the body's first bytes, which came with it: one send() for both.
-  toClient_.queue(forwardedResponseHead(head, {.keepAlive = keepClient_,
-                                               .http10Client = request.minorVersion == 0,
-                                               .decode = decode}));
+  toClient_.queue(forwardedResponseHead(
+      head,
+      {.keepAlive = keepClient_, .http10Client = request.minorVersion == 0, .decode = decode}));
   if (upgrade) {  // from here on, part 7's relay: bytes both ways until either side closes
     toClient_.receive(response_.rest());
     toBackend_.reopen();
@@ -103,9 +103,11 @@ void Connection::startResponse() {
 // race of idle_connections.h: the request goes again, once, on a new connection, if that is
 // safe (connection.h). Otherwise the client gets 502.
 void Connection::noAnswer() {
-  const bool again = reused_ && !retried_ && !replay_.empty() && isIdempotent(reader_.head().method);
+  const bool again =
+      reused_ && !retried_ && !replay_.empty() && isIdempotent(reader_.head().method);
   if (!again) return answer(502);
-  if (verbose()) log() << "client " << client_.fd.get() << ": kept connection closed; sending again";
+  if (verbose())
+    log() << "client " << client_.fd.get() << ": kept connection closed; sending again";
   retried_ = true;
   reused_ = false;
   if (backend_.fd) loop_.remove(backend_.fd.get());

@@ -2,8 +2,9 @@
 //
 // Part 8 passed the backend's bytes to the client as they came, and the backend's close ended
 // the response. Part 9 keeps the backend's connection for the next request, so it must know
-// where each response ends: it reads the response's head first, as the request's (request_reader.h),
-// into one bounded buffer, and decides the body's framing (framing.h) before a byte goes on:
+// where each response ends: it reads the response's head first, as the request's
+// (request_reader.h), into one bounded buffer, and decides the body's framing (framing.h) before
+// a byte goes on:
 //
 //   recv ──▶ buffer (at most maxHeadSize bytes) ──▶ parser ──▶ need more: recv again
 //                                                     ├──▶ broken, or too large: 502

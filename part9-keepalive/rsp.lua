@@ -1,5 +1,5 @@
--- part9-keepalive/rsp.lua: a sample config for rsp-part9: two sites on one port, chosen by Host.
--- A file from parts 3-7 works too (one site that takes every Host).
+-- part9-keepalive/rsp.lua: a sample config for rsp-part9: two sites on one port, chosen by Host,
+-- over kept-alive connections. A file from parts 3-8 works too.
 --
 --   build/bin/rsp-backend --port 8001 --name a1 &
 --   build/bin/rsp-backend --port 8002 --name b1 &
@@ -7,6 +7,8 @@
 --   curl -i -H 'Host: a.test' http://127.0.0.1:8000/bytes/10     # X-Backend: a1
 --   curl -i -H 'Host: www.b.test' http://127.0.0.1:8000/bytes/10 # X-Backend: b1
 --   curl -i -H 'Host: c.test' http://127.0.0.1:8000/bytes/10     # a.test, the default site
+--   curl -s -H 'Host: a.test' http://127.0.0.1:8000/bytes/10 http://127.0.0.1:8000/bytes/10 \
+--        -w '%{num_connects} new connection(s)\n' -o /dev/null     # the second reuses the first
 --
 -- The config is a Lua 5.4 program: rsp runs it once at start-up and then reads its globals.
 
@@ -38,6 +40,17 @@ checkInterval = 2
 -- Optional, in seconds, as in part 5.
 connectTimeout = 5
 idleTimeout = 60
+
+-- Optional, kept-alive connections. A client may wait this many seconds between requests:
+keepaliveTimeout = 75
+-- Each backend keeps up to this many idle connections for the next requests (0: none), each for
+-- at most backendIdleTimeout seconds: keep it below the backend's own idle timeout.
+backendKeepalive = 32
+backendIdleTimeout = 4
+-- With checkPath, a check is GET checkPath, which must answer 2xx or 3xx, and every backend is
+-- checked each checkInterval, not only the ones that are down:
+--
+-- checkPath = "/health"
 
 -- Optional: choose the backend yourself, for every new client. `client` has address, port and
 -- backends (each with address, port, connections and up); return an index from 1. An error or

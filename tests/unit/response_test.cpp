@@ -27,7 +27,8 @@ std::string refusalOf(const std::string& bytes) {
 
 rsp::Framing framingOf(const std::string& fields, const std::string& method = "GET",
                        const std::string& status = "200 OK") {
-  return rsp::decideResponseFraming(method, headOf("HTTP/1.1 " + status + "\r\n" + fields + "\r\n"));
+  return rsp::decideResponseFraming(method,
+                                    headOf("HTTP/1.1 " + status + "\r\n" + fields + "\r\n"));
 }
 
 }  // namespace
@@ -39,11 +40,11 @@ TEST_CASE("a status line: version, three digits, and a reason that may be empty"
   CHECK(head.minorVersion == 1);
   CHECK(headOf("HTTP/1.0 204 \r\n\r\n").status == 204);
   CHECK(headOf("HTTP/1.0 204\r\n\r\n").minorVersion == 0);  // no space, no reason: as nginx
-  for (const char* bad : {"HTTP/1.1 20 OK\r\n\r\n", "HTTP/2.0 200 OK\r\n\r\n", "http/1.1 200 OK\r\n\r\n",
-                          "HTTP/1.1  200 OK\r\n\r\n", "HTTP/1.1 099 Low\r\n\r\n",
-                          "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n",
-                          "HTTP/1.1 200 OK\r\n folded\r\n\r\n", "HTTP/1.1 200 OK\n\n",
-                          "HTTP/1.1 200 O\rK\r\n\r\n"}) {
+  for (const char* bad :
+       {"HTTP/1.1 20 OK\r\n\r\n", "HTTP/2.0 200 OK\r\n\r\n", "http/1.1 200 OK\r\n\r\n",
+        "HTTP/1.1  200 OK\r\n\r\n", "HTTP/1.1 099 Low\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", "HTTP/1.1 200 OK\r\n folded\r\n\r\n",
+        "HTTP/1.1 200 OK\n\n", "HTTP/1.1 200 O\rK\r\n\r\n"}) {
     INFO(bad);
     CHECK(refusalOf(bad) != "accepted");
   }
@@ -93,10 +94,17 @@ TEST_CASE("the head toward the client: HTTP/1.1, the hop's fields dropped", "[re
   CHECK(rsp::forwardedResponseHead(head, {.keepAlive = false}) ==
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
         "connection: close\r\n\r\n");
-  CHECK(rsp::forwardedResponseHead(head, {.keepAlive = false, .http10Client = true, .decode = true}) ==
+  CHECK(rsp::forwardedResponseHead(head,
+                                   {.keepAlive = false, .http10Client = true, .decode = true}) ==
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nconnection: close\r\n\r\n");
-  CHECK(rsp::forwardedResponseHead(head, {.keepAlive = true, .http10Client = true}).ends_with(
-      "connection: keep-alive\r\n\r\n"));
+  CHECK(rsp::forwardedResponseHead(head, {.keepAlive = true, .http10Client = true})
+            .ends_with("connection: keep-alive\r\n\r\n"));
+}
+
+TEST_CASE("a Connection line cannot strip the response's framing fields", "[response]") {
+  const rsp::ResponseHead head =
+      headOf("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: Content-Length\r\n\r\n");
+  CHECK(rsp::forwardedResponseHead(head, {}) == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n");
 }
 
 TEST_CASE("a chunked body decoded for an HTTP/1.0 client, and what follows it kept", "[response]") {
