@@ -63,8 +63,8 @@ std::size_t bodyLength(const std::string& head, std::string_view after) {
 
 }  // namespace
 
-RecordingBackend::RecordingBackend(std::string name)
-    : name_(std::move(name)), listener_(listenOnLoopback(0, &port_)) {
+RecordingBackend::RecordingBackend(std::string name, Mode mode)
+    : name_(std::move(name)), mode_(mode), listener_(listenOnLoopback(0, &port_)) {
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
@@ -136,41 +136,63 @@ bool RecordingBackend::readMore(int fd, std::size_t slot, Clock::time_point unti
   return true;
 }
 
-void RecordingBackend::serve(Fd connection, std::size_t slot) {
-  const int fd = connection.get();
+// Reads the request that starts at `from` in the connection's bytes, head and body; returns
+// where it ends, or npos if the connection ended (or the time ran out) before it was whole.
+std::size_t RecordingBackend::readRequest(int fd, std::size_t slot, std::size_t from) {
   const auto until = Clock::now() + kRequestLimit;
   const auto bytes = [&] {
     std::lock_guard lock(mutex_);
-    return received_[slot].bytes;
+    return received_[slot].bytes.substr(from);
   };
   std::size_t headEnd;
   while ((headEnd = bytes().find("\r\n\r\n")) == std::string::npos) {
-    if (!readMore(fd, slot, until)) return;
+    if (!readMore(fd, slot, until)) return std::string::npos;
   }
   const std::string head = bytes().substr(0, headEnd + 4);
   std::size_t length;
   for (std::string now = bytes();
        (length = bodyLength(head, std::string_view(now).substr(head.size()))) == std::string::npos;
        now = bytes()) {
-    if (!readMore(fd, slot, until)) return;
+    if (!readMore(fd, slot, until)) return std::string::npos;
   }
-  {
-    std::lock_guard lock(mutex_);
+  std::lock_guard lock(mutex_);
+  if (received_[slot].head.empty()) {  // the first request's, as one-request mode keeps it
     received_[slot].head = head;
-    received_[slot].body = received_[slot].bytes.substr(head.size(), length);
+    received_[slot].body = received_[slot].bytes.substr(from + head.size(), length);
   }
-  reply(fd);
+  return from + head.size() + length;
+}
+
+void RecordingBackend::serve(Fd connection, std::size_t slot) {
+  const int fd = connection.get();
+  for (std::size_t at = 0;;) {
+    const std::size_t end = readRequest(fd, slot, at);
+    if (end == std::string::npos) return;
+    std::string head;
+    {
+      std::lock_guard lock(mutex_);
+      head = lowerCase(received_[slot].bytes.substr(at, end - at));
+    }
+    const bool close = mode_ == Mode::kOneRequest ||
+                       head.substr(0, head.find("\r\n\r\n")).find("\r\nconnection: close") !=
+                           std::string::npos;
+    ++requests_;
+    reply(fd, close);
+    if (close) break;
+    at = end;
+  }
   ::shutdown(fd, SHUT_WR);
   const auto aSecond = Clock::now() + std::chrono::seconds(1);
   while (readMore(fd, slot, aSecond)) {
   }
 }
 
-void RecordingBackend::reply(int fd) {
+void RecordingBackend::reply(int fd, bool close) {
   const std::string body = name_ + "\n";
   const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
-                               std::to_string(body.size()) +
-                               "\r\nConnection: close\r\nX-Backend: " + name_ + "\r\n\r\n" + body;
+                               std::to_string(body.size()) + "\r\n" +
+                               (close ? "Connection: close\r\n" : "") + "X-Backend: " + name_ +
+                               "\r\n\r\n" + body;
   sendAll(fd, response.data(), response.size(), GiveUp{Clock::now() + kRequestLimit, &stopping_});
 }
 

@@ -16,6 +16,12 @@
 //
 // then closes gently (its FIN, then it reads until the peer's, for up to a second), recording
 // what still arrives. One request per connection, one thread per connection, loopback only.
+//
+// With Mode::kKeepAlive (part 9's tour lesson), it serves one request after another on a
+// connection, as an HTTP/1.1 server does: its replies say no Connection: close, unless the
+// request said close (then it replies so and closes as above), and it waits for the next
+// request until the peer closes. received() then keeps the first request's head and body, and
+// every byte of the connection; requests() counts them all.
 #pragma once
 
 #include <atomic>
@@ -39,8 +45,10 @@ class RecordingBackend {
     std::string bytes;  // everything the connection brought: head, body, and what came after
   };
 
+  enum class Mode { kOneRequest, kKeepAlive };
+
   // Listens on 127.0.0.1, on a free port, and starts serving at once.
-  explicit RecordingBackend(std::string name);
+  explicit RecordingBackend(std::string name, Mode mode = Mode::kOneRequest);
   ~RecordingBackend();
   RecordingBackend(const RecordingBackend&) = delete;
   RecordingBackend& operator=(const RecordingBackend&) = delete;
@@ -48,6 +56,7 @@ class RecordingBackend {
   std::uint16_t port() const { return port_; }
   const std::string& name() const { return name_; }
   std::uint64_t connections() const { return connections_; }
+  std::uint64_t requests() const { return requests_; }  // whole requests answered
   std::uint64_t bytesReceived() const;
   // One entry per connection, in the order they were accepted (a copy: they may still grow).
   std::vector<Received> received() const;
@@ -61,13 +70,16 @@ class RecordingBackend {
   void acceptLoop();
   void serve(Fd connection, std::size_t slot);
   bool readMore(int fd, std::size_t slot, std::chrono::steady_clock::time_point until);
-  void reply(int fd);
+  std::size_t readRequest(int fd, std::size_t slot, std::size_t from);
+  void reply(int fd, bool close);
 
   std::string name_;
+  Mode mode_;
   std::uint16_t port_ = 0;  // before listener_: the listener's initialiser sets it
   Fd listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint64_t> requests_{0};
   mutable std::mutex mutex_;          // guards received_
   std::vector<Received> received_;    // one per accepted connection
   std::vector<std::thread> workers_;  // joined by stop(); only the acceptor touches the list

@@ -26,6 +26,7 @@ constexpr milliseconds kTrickleEvery = 100ms;    // one byte of its head each ti
 constexpr milliseconds kSlowlorisWatch = 5s;     // headerTimeout, with room to spare
 constexpr milliseconds kReplyDeadline = 5s;      // for every other answer
 constexpr milliseconds kLateBytesWatch = 200ms;  // a refused request's late bytes would show
+constexpr int kBrowserRequests = 6;              // one after another, alternating the sites
 
 // The request of the post's smuggling section: a proxy that believes Content-Length forwards
 // "0\r\n\r\nSMUGGLED" as the body; a backend that believes Transfer-Encoding ends the request
@@ -145,6 +146,62 @@ void trickle(std::uint16_t port, HttpLesson& http, ProgressLine& line, const std
   if (http.slowloris.status == 0) http.slowloris.failure = whatCame(reply);
 }
 
+// A browser's connection to the proxy: it sends each request on the connection it has, opens
+// a new one when it has none or the last answer said Connection: close, and sends a request
+// again once on a new connection if a kept one closed without an answer (as browsers do).
+class Browser {
+ public:
+  explicit Browser(std::uint16_t port) : port_(port) {}
+  int opened() const { return opened_; }
+
+  std::string get(const std::string& host) {
+    const bool reused = static_cast<bool>(fd_);
+    std::string reply = send(curlRequest(host));
+    if (reply.empty() && reused) reply = send(curlRequest(host));  // it closed meanwhile
+    if (reply.empty() || headerOf(reply, "Connection") == "close") fd_.reset();
+    return reply;
+  }
+
+ private:
+  std::string send(const std::string& request) {
+    if (!fd_) {
+      fd_ = connectClient(port_);
+      ++opened_;
+    }
+    const auto until = Clock::now() + kReplyDeadline;
+    if (!fd_ || !sendAll(fd_.get(), request.data(), request.size(), GiveUp{until})) {
+      fd_.reset();
+      return {};
+    }
+    std::string reply = readReply(fd_.get(), until);
+    if (!complete(reply)) fd_.reset();
+    return complete(reply) ? reply : std::string();
+  }
+
+  std::uint16_t port_;
+  Fd fd_;
+  int opened_ = 0;
+};
+
+// kBrowserRequests for a.test and www.b.test in turn, through one Browser.
+Browsing browse(std::uint16_t port, const RecordingBackend& a, const RecordingBackend& b) {
+  const Seen before = seenBy(a, b);
+  Browser browser(port);
+  Browsing browsing{.requests = kBrowserRequests, .sites = 2};
+  for (int i = 0; i < kBrowserRequests; ++i) {
+    const bool first = i % 2 == 0;
+    const std::string reply = browser.get(first ? "a.test" : "www.b.test");
+    if (headerOf(reply, "X-Backend") == (first ? "a" : "b")) {
+      ++browsing.answered;
+    } else if (browsing.failure.empty()) {
+      browsing.failure = whatCame(reply);
+    }
+  }
+  browsing.clientConnections = browser.opened();
+  browsing.backendConnections = seenBy(a, b).connections - before.connections;
+  return browsing;
+}
+
 }  // namespace
 
 std::string httpLessonIntro() {
@@ -152,6 +209,10 @@ std::string httpLessonIntro() {
   out << "Parts 8 and up then meet the lesson of part 8, on two sites, a.test and *.b.test, each\n"
       << "with a backend of its own (a and b), and headerTimeout = "
       << kHeaderTimeout.count() / 1000 << ":\n"
+      << "  - a browser sends " << kBrowserRequests
+      << " requests, one after another, alternating the two sites, over\n"
+      << "    one connection while the proxy keeps it: part 8 takes a client connection and a\n"
+      << "    backend connection per request, part 9 one client connection and one per site;\n"
       << "  - one request as curl sends it for each site: its own backend must answer it;\n"
       << "  - a smuggling attempt (Content-Length and Transfer-Encoding at once): 400, and no\n"
       << "    backend may see a byte of it;\n"
@@ -161,14 +222,21 @@ std::string httpLessonIntro() {
 }
 
 void runHttpLesson(PartRun& run, ProxySetup setup, std::ostream& out, bool live) {
-  RecordingBackend a("a"), b("b");
+  // Backends that keep their connections open, as HTTP/1.1 servers do: part 9 reuses them.
+  RecordingBackend a("a", RecordingBackend::Mode::kKeepAlive);
+  RecordingBackend b("b", RecordingBackend::Mode::kKeepAlive);
   setup.sites = {{"a.test", a.port()}, {"*.b.test", b.port()}};
   setup.extraConfig = "headerTimeout = " + std::to_string(kHeaderTimeout.count() / 1000) + "\n";
   RunningProxy proxy = startProxy(setup);  // its destructor stops it, also on a throw
   const WatchedChild watched(proxy.pid());
   HttpLesson http{.headerTimeout = kHeaderTimeout};
-  ProgressLine sitesLine(out, live), smugglingLine(out, live), slowlorisLine(out, live);
+  ProgressLine browserLine(out, live), sitesLine(out, live), smugglingLine(out, live),
+      slowlorisLine(out, live);
 
+  // First, while no backend connection is kept yet: the count is the browser's alone.
+  http.browsing = browse(proxy.port, a, b);
+  browserLine.finish(label("a browser, " + std::to_string(kBrowserRequests) + " requests") +
+                     browsingCell(http.browsing));
   http.sites = {askSite(proxy.port, "a.test", "a"), askSite(proxy.port, "www.b.test", "b")};
   sitesLine.finish(label("two sites, one port") + sitesCell(http));
   http.smuggling = askSmuggling(proxy.port, a, b);

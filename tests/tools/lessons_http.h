@@ -9,6 +9,10 @@
 //   sites = { ["a.test"] = { backends = { a } }, ["*.b.test"] = { backends = { b } } }
 //   headerTimeout = 1
 //
+//   0. a browser (part 9's lesson): six requests, one after another, alternating a.test and
+//      www.b.test, over one connection while the proxy keeps it open (a new one when it
+//      closes); the backends keep their connections open, as HTTP/1.1 servers do, and count
+//      them. Part 8 takes six of each; part 9 one client connection and one per site;
 //   1. two sites on one port: a request as curl sends it for Host a.test, then one for
 //      www.b.test; each must be answered by its own site's backend;
 //   2. a smuggling attempt (CL.TE: Content-Length and Transfer-Encoding at once, as in the
@@ -31,7 +35,7 @@ namespace rsp::test {
 // What the lesson is, for the tour's introduction; the numbers come from lessons_http.cpp.
 std::string httpLessonIntro();
 
-// Runs the three steps against the part that `setup` starts (its part and binary set; the
+// Runs the four steps against the part that `setup` starts (its part and binary set; the
 // lesson sets the sites), shows each result on a line of `out` (rewritten in place if `live`)
 // and records them in `run.http`.
 void runHttpLesson(PartRun& run, ProxySetup setup, std::ostream& out, bool live);

@@ -119,8 +119,37 @@ std::string refusedProblem(const Refused& refused, const std::string& what, int 
   return {};
 }
 
-std::vector<std::string> httpProblems(const HttpLesson& http) {
+// Part 9's promise, on every part that reads HTTP: a client kept alive sends all its requests
+// over one connection, and backend connections are reused (about one per site); before it,
+// each request costs a connection on each side.
+std::string browsingProblem(const Browsing& browsing, int part) {
+  const std::string requests = std::to_string(browsing.requests) + " requests";
+  if (browsing.answered < browsing.requests) {
+    return "only " + std::to_string(browsing.answered) + " of the browser's " + requests +
+           " were answered by their site's backend (" + browsing.failure + ")";
+  }
+  const bool keptAlive = keepsClientsAlive(part) && readsRequestHead(part);
+  const int clients = keptAlive ? 1 : browsing.requests;
+  if (browsing.clientConnections != clients) {
+    return "the browser's " + requests + " took " + browsingCell(browsing) +
+           ", but its post says " + std::to_string(clients) + " client connection" +
+           (clients == 1 ? "" : "s");
+  }
+  const auto sites = static_cast<std::uint64_t>(browsing.sites);
+  const auto each = static_cast<std::uint64_t>(browsing.requests);
+  if (reusesBackendConnections(part) ? browsing.backendConnections > sites
+                                     : browsing.backendConnections != each) {
+    return "the browser's " + requests + " took " + browsingCell(browsing) +
+           ", but its post says " +
+           (reusesBackendConnections(part) ? "at most one backend connection per site"
+                                           : "one backend connection per request");
+  }
+  return {};
+}
+
+std::vector<std::string> httpProblems(const HttpLesson& http, int part) {
   std::vector<std::string> problems;
+  problems.push_back(browsingProblem(http.browsing, part));
   for (const SiteRequest& request : http.sites) problems.push_back(siteProblem(request));
   problems.push_back(refusedProblem(http.smuggling, "the smuggling attempt", 400));
   problems.push_back(refusedProblem(http.slowloris, "the slowloris", 408));
@@ -152,7 +181,9 @@ std::vector<std::string> lessonProblems(const PartRun& run) {
   if (showsHttpLesson(run.part) && !run.http) {
     problems.push_back("part 8's lesson (two sites, smuggling, slowloris) was not shown");
   } else if (showsHttpLesson(run.part)) {
-    for (std::string& problem : httpProblems(*run.http)) problems.push_back(std::move(problem));
+    for (std::string& problem : httpProblems(*run.http, run.part)) {
+      problems.push_back(std::move(problem));
+    }
   }
   std::erase(problems, std::string());
   return problems;
@@ -166,8 +197,8 @@ std::string partTitle(int part) {
 
 // The lessons of parts 5-7 are shown on the parts that relay bytes. From part 8 a pair starts
 // with a request head (a half request has no backend yet), which these lessons do not send;
-// those parts show part 8's own lesson instead (lessons_http.h): two sites on one port, a
-// smuggling attempt, a slowloris.
+// those parts show part 8's own lesson instead (lessons_http.h): a browser's requests over
+// one connection (part 9's), two sites on one port, a smuggling attempt, a slowloris.
 bool showsIdleClients(int part) {
   return part == kBefore || (closesIdlePairs(part) && !readsRequestHead(part));
 }

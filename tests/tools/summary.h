@@ -63,7 +63,8 @@ struct OutOfDescriptors {
   std::string failure{};       // ... and if not, why
 };
 
-// Part 8's lesson: two sites on one port, a smuggling attempt, a slowloris (lessons_http.h).
+// Part 8's lesson: two sites on one port, a smuggling attempt, a slowloris; and part 9's, a
+// browser's requests over one connection (lessons_http.h).
 struct SiteRequest {
   std::string host{};        // the Host the client sent: "a.test", "www.b.test"
   std::string expected{};    // the backend of that site: "a", "b"
@@ -79,7 +80,20 @@ struct Refused {
   std::uint64_t backendConnections = 0;  // connections the proxy opened to them for it
 };
 
+// Part 9's lesson, shown with part 8's: a browser-like client sends requests one after another,
+// alternating the two sites, over one connection while the proxy keeps it open (a new one when
+// it closes), and the backends count the connections that took (lessons_http.h).
+struct Browsing {
+  int requests = 0;                      // sent
+  int answered = 0;                      // ... and answered by their own site's backend
+  int clientConnections = 0;             // the client opened
+  std::uint64_t backendConnections = 0;  // the backends accepted meanwhile
+  int sites = 0;                         // the requests went to this many sites
+  std::string failure{};                 // what came instead of the first answer missed
+};
+
 struct HttpLesson {
+  Browsing browsing{};
   std::vector<SiteRequest> sites{};
   Refused smuggling{};            // a CL.TE request: Content-Length and Transfer-Encoding
   Refused slowloris{};            // a head trickled a byte every 100 ms
@@ -130,8 +144,9 @@ std::string summaryTable(const std::vector<PartRun>& runs);
 // three backends and its crowd of clients out of descriptors ("-" where not shown).
 std::string lessonsTable(const std::vector<PartRun>& runs);
 
-// One row per part that showed part 8's lesson: who answered each site, and what became of the
-// smuggling attempt and the slowloris. Empty if no part showed it.
+// One row per part that showed part 8's lesson: the connections a browser's requests took, who
+// answered each site, and what became of the smuggling attempt and the slowloris. Empty if no
+// part showed it.
 std::string httpTable(const std::vector<PartRun>& runs);
 
 // What a lesson showed, in a few words, for the tour's lines and the lessons table:
@@ -139,6 +154,7 @@ std::string idleCell(const IdleClients& idle);           // "all 10 closed after
 std::string balancingCell(const Balancing& balancing);   // "24 of 24 answered"
 std::string spread(const Balancing& balancing);          // "b1 4, b2 4, b3 4; b2 stopped; ..."
 std::string descriptorsCell(const OutOfDescriptors& o);  // "1.18 s CPU, 551651 log lines"
+std::string browsingCell(const Browsing& browsing);      // "1 client, 2 backend connections"
 std::string sitesCell(const HttpLesson& http);           // "a.test a, www.b.test b"
 std::string refusedCell(const Refused& refused);         // "400, backends got 0 bytes"
 std::string slowlorisCell(const HttpLesson& http);       // "408 after 1.00 s, backends got ..."

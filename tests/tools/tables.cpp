@@ -74,11 +74,12 @@ std::string lessonsTable(const std::vector<PartRun>& runs) {
 }
 
 std::string httpTable(const std::vector<PartRun>& runs) {
-  std::vector<Row> rows{
-      {"part", "what it is", "two sites, one port", "smuggling (CL.TE)", "slowloris"}};
+  std::vector<Row> rows{{"part", "what it is", "a browser's requests", "two sites, one port",
+                         "smuggling (CL.TE)", "slowloris"}};
   for (const PartRun& run : runs) {
     if (!run.http) continue;
-    rows.push_back({std::to_string(run.part), partTitle(run.part), sitesCell(*run.http),
+    rows.push_back({std::to_string(run.part), partTitle(run.part),
+                    browsingCell(run.http->browsing), sitesCell(*run.http),
                     refusedCell(run.http->smuggling), slowlorisCell(*run.http)});
   }
   return rows.size() == 1 ? std::string() : formatRows(rows);
@@ -113,6 +114,17 @@ std::string descriptorsCell(const OutOfDescriptors& crowd) {
   const std::string cpu = crowd.cpu < milliseconds(0) ? "? s" : formatSeconds(crowd.cpu);
   return cpu + " CPU, " + std::to_string(crowd.logLines) +
          (crowd.logLines == 1 ? " log line" : " log lines");
+}
+
+std::string browsingCell(const Browsing& browsing) {
+  const auto count = [](std::uint64_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  std::string cell = count(browsing.requests, "request") + ": " +
+                     count(browsing.clientConnections, "client connection") + ", " +
+                     count(browsing.backendConnections, "backend connection");
+  if (browsing.answered < browsing.requests) cell += "; " + count(browsing.answered, "answer");
+  return cell;
 }
 
 std::string sitesCell(const HttpLesson& http) {

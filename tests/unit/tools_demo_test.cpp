@@ -55,10 +55,17 @@ OutOfDescriptors crowd(milliseconds cpu, std::uint64_t logLines, bool servedAfte
 
 const Balancing kEvenSpread = balancing({{"b1", 4}, {"b2", 4}, {"b3", 4}}, {{"b1", 6}, {"b3", 6}});
 
-// Part 8's lesson as its post says it goes: each site answered by its own backend, the
+// Part 8's lesson as the post of `part` says it goes: a browser's six requests over one
+// connection from part 9 (one per request before), each site answered by its own backend, the
 // smuggling attempt and the slowloris answered by the proxy, no backend seeing a byte of them.
-HttpLesson httpLesson() {
-  return {.sites = {{.host = "a.test", .expected = "a", .answeredBy = "a"},
+HttpLesson httpLesson(int part = 8) {
+  const bool kept = part >= 9;
+  return {.browsing = {.requests = 6,
+                       .answered = 6,
+                       .clientConnections = kept ? 1 : 6,
+                       .backendConnections = kept ? 2u : 6u,
+                       .sites = 2},
+          .sites = {{.host = "a.test", .expected = "a", .answeredBy = "a"},
                     {.host = "www.b.test", .expected = "b", .answeredBy = "b"}},
           .smuggling = {.status = 400},
           .slowloris = {.status = 408},
@@ -86,7 +93,7 @@ PartRun runOf(int part, milliseconds took, FetchResult slow) {
     run.outOfDescriptors =
         part == 4 ? crowd(milliseconds(1220), 539806) : crowd(milliseconds(0), 1);
   }
-  if (showsHttpLesson(part)) run.http = httpLesson();
+  if (showsHttpLesson(part)) run.http = httpLesson(part);
   return run;
 }
 
@@ -210,6 +217,35 @@ TEST_CASE("two sites: each request must be answered by its own site's backend",
   CHECK(sitesCell(*run.http) == "a.test a, www.b.test no answer");
 }
 
+TEST_CASE("a browser: one connection while the proxy keeps it, backend connections reused",
+          "[tools][summary]") {
+  CHECK(browsingCell(httpLesson(9).browsing) ==
+        "6 requests: 1 client connection, 2 backend connections");
+  CHECK(problemsWith(runOf(8, milliseconds(1010), madeUpReply(kSize))).empty());
+  CHECK(problemsWith(runOf(9, milliseconds(1010), madeUpReply(kSize))).empty());
+  // Part 9 closing after each request, as part 8 does, breaks its post.
+  PartRun run = runOf(9, milliseconds(1010), madeUpReply(kSize));
+  run.http->browsing = httpLesson(8).browsing;
+  CHECK_THAT(problemsWith(run).at(0), Contains("6 client connections") &&
+                                          Contains("but its post says 1 client connection"));
+  // ... and so does part 8 keeping its client, which its LIMIT says it does not.
+  run = runOf(8, milliseconds(1010), madeUpReply(kSize));
+  run.http->browsing = httpLesson(9).browsing;
+  CHECK_THAT(problemsWith(run).at(0), Contains("but its post says 6 client connections"));
+  // A backend connection per request, where part 9 reuses them.
+  run = runOf(9, milliseconds(1010), madeUpReply(kSize));
+  run.http->browsing.backendConnections = 6;
+  CHECK_THAT(problemsWith(run).at(0), Contains("6 backend connections") &&
+                                          Contains("at most one backend connection per site"));
+  // A request that was not answered, or by the wrong site.
+  run.http->browsing = httpLesson(9).browsing;
+  run.http->browsing.answered = 5;
+  run.http->browsing.failure = "the connection closed without an answer";
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("only 5 of the browser's 6 requests") && Contains("closed without"));
+  CHECK_THAT(browsingCell(run.http->browsing), Contains("; 5 answers"));
+}
+
 TEST_CASE("smuggling and slowloris: the proxy answers, and no backend sees a byte",
           "[tools][summary]") {
   CHECK(refusedCell({.status = 400}) == "400, backends got 0 bytes");
@@ -225,11 +261,11 @@ TEST_CASE("smuggling and slowloris: the proxy answers, and no backend sees a byt
   run.http->slowloris = {.status = 0, .failure = "the connection closed without an answer"};
   CHECK_THAT(problemsWith(run).at(0),
              Contains("the slowloris got no answer (the connection closed without an answer)"));
-  run.http = httpLesson();
+  run.http = httpLesson(9);
   run.http->answeredAfter = milliseconds(150);
   CHECK_THAT(problemsWith(run).at(0),
              Contains("after 0.15 s") && Contains("long before its headerTimeout of 1.00 s"));
-  run.http = httpLesson();
+  run.http = httpLesson(9);
   run.http->headSent = run.http->headSize;
   CHECK_THAT(problemsWith(run).at(0), Contains("sent all its head"));
 }
@@ -256,10 +292,13 @@ TEST_CASE("the HTTP table has a row per part that showed part 8's lesson", "[too
     runs.push_back(runOf(part, milliseconds(1010), madeUpReply(kSize)));
   }
   CHECK(httpTable(runs) ==
-        "part  what it is  two sites, one port     smuggling (CL.TE)          slowloris\n"
-        "8     HTTP        a.test a, www.b.test b  400, backends got 0 bytes  "
+        "part  what it is  a browser's requests" + std::string(37, ' ') +
+        "two sites, one port     smuggling (CL.TE)          slowloris\n"
+        "8     HTTP        6 requests: 6 client connections, 6 backend connections  "
+        "a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n"
-        "9     keep-alive  a.test a, www.b.test b  400, backends got 0 bytes  "
+        "9     keep-alive  6 requests: 1 client connection, 2 backend connections   "
+        "a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n");
   runs.resize(7);
   CHECK(httpTable(runs).empty());  // no part read HTTP: no table

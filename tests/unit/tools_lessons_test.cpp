@@ -1,4 +1,4 @@
-// tests/unit/tools_lessons_test.cpp — the tour's lessons of parts 5-8 (lessons.h,
+// tests/unit/tools_lessons_test.cpp — the tour's lessons of parts 5-9 (lessons.h,
 // lessons_http.h) run against the real parts, as rsp-demo runs them, and the pieces they are
 // made of: the descriptor limit that leaves a given number free, and a child's log counted
 // without being kept.
@@ -116,6 +116,10 @@ TEST_CASE("part 8's lesson: two sites on one port, smuggling refused, a slowlori
   INFO(out.str());
   REQUIRE(run.http);
   const HttpLesson& http = *run.http;
+  // Part 8's LIMIT: a connection on each side for each of the browser's requests.
+  CHECK(http.browsing.answered == http.browsing.requests);
+  CHECK(http.browsing.clientConnections == http.browsing.requests);
+  CHECK(http.browsing.backendConnections == static_cast<std::uint64_t>(http.browsing.requests));
   REQUIRE(http.sites.size() == 2);
   CHECK(http.sites[0].answeredBy == "a");
   CHECK(http.sites[1].answeredBy == "b");
@@ -131,5 +135,30 @@ TEST_CASE("part 8's lesson: two sites on one port, smuggling refused, a slowlori
   CHECK_THAT(out.str(), Contains(label("two sites, one port") + "a.test a, www.b.test b\n") &&
                             Contains(label("smuggling (CL.TE)") + "400, backends got 0 bytes\n") &&
                             Contains("408 after 1."));
+  CHECK(run.endedEarly.empty());
+}
+
+TEST_CASE("part 9 shows part 8's lesson with one client connection and one per site",
+          "[tools][lessons]") {
+  TestBackend backend;  // the tour's backend: the lesson does not use it
+  std::ostringstream out;
+  PartRun run;
+  run.part = 9;
+  runHttpLesson(run, {.part = 9, .binary = RSP_PART9_BINARY, .backendPort = backend.port()}, out,
+                false);
+  INFO(out.str());
+  REQUIRE(run.http);
+  const Browsing& browsing = run.http->browsing;
+  CHECK(browsing.answered == browsing.requests);
+  CHECK(browsing.clientConnections == 1);
+  CHECK(browsing.backendConnections >= 1);  // each site's connection, reused for its requests
+  CHECK(browsing.backendConnections <= 2);
+  CHECK_THAT(out.str(),
+             Contains(label("a browser, 6 requests") + "6 requests: 1 client connection"));
+  CHECK(run.http->smuggling.status == 400);
+  CHECK(run.http->slowloris.status == 408);
+  for (const std::string& problem : problemsWith(run)) {  // the scenarios not run here aside
+    CHECK_THAT(problem, !Contains("browser") && !Contains("smuggling") && !Contains("slowloris"));
+  }
   CHECK(run.endedEarly.empty());
 }
