@@ -1,6 +1,9 @@
 // tests/parts/http_client.h — part 8's tests: a part started with a config of sites, and a
-// client that sends raw bytes and reads the reply until the proxy closes.
+// client that sends raw bytes and reads the reply until the proxy closes (part 9's client,
+// which keeps its connection, is keepalive_client.h).
 #pragma once
+
+#include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 #include <cctype>
@@ -50,10 +53,14 @@ struct Reply {
 };
 
 // Sends `request` as it is, in one write, and reads until the proxy closes (up to `deadline`).
+// A part that keeps clients alive (part 9 on) would wait for the next request instead: so
+// there the client says it has no more (a half-close), and the proxy closes once it has
+// answered what it was sent.
 inline Reply ask(std::uint16_t port, const std::string& request, milliseconds deadline = 5s) {
   const rsp::Fd fd = connectClient(port);
   REQUIRE(fd);
   sendText(fd.get(), request);  // may fail part-way once the proxy has answered: read anyway
+  if (readsRequestHead(kPart) && keepsClientsAlive(kPart)) ::shutdown(fd.get(), SHUT_WR);
   const Ending ending = readUntilClosed(fd.get(), deadline);
   return {ending.received, ending.closed};
 }

@@ -165,14 +165,21 @@ TEST_CASE("exactly one request is forwarded: its body, and nothing after it", "[
   const Reply reply = ask(proxy.port,
                           "POST /1 HTTP/1.1\r\nHost: a.test\r\nContent-Length: 5\r\n\r\nhello"
                           "GET /2 HTTP/1.1\r\nHost: a.test\r\n\r\n");
-  CHECK(countOf(reply.text, "HTTP/1.1 200 ") == 1);
+  // Part 8 answers the first and closes; a part that keeps clients alive answers both, each
+  // forwarded on its own (this backend takes one request per connection).
+  const std::size_t answered = keepsClientsAlive(kPart) ? 2 : 1;
+  CHECK(countOf(reply.text, "HTTP/1.1 200 ") == answered);
   CHECK(reply.closed);
-  REQUIRE(a.waitForRequests(1, 2s));
+  REQUIRE(a.waitForRequests(answered, 2s));
   std::this_thread::sleep_for(200ms);  // anything more would have arrived by now
   const auto received = a.received();
-  REQUIRE(received.size() == 1);
+  REQUIRE(received.size() == answered);
   CHECK(received[0].body == "hello");
   CHECK(received[0].bytes == received[0].head + "hello");
+  if (answered == 2) {
+    CHECK(received[1].head.starts_with("GET /2 HTTP/1.1\r\n"));
+    CHECK(received[1].bytes == received[1].head);
+  }
 }
 
 // Part 8 forwards one request per client connection and then closes (its LIMIT; part 9 lifts
