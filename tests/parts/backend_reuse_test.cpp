@@ -53,6 +53,7 @@ TEST_CASE("a backend that closes idle connections after 300 ms: GETs spaced past
           "[keep-alive][reuse]") {
   KeepAliveBackend a("a", {.closeIdleAfter = 300ms});
   RunningProxy proxy = startWith(oneSite(a.port(), "backendIdleTimeout = 4\n"));
+  const int descriptors = openFdCount(proxy.pid());
   KeepAliveClient client(proxy.port);
   for (int i = 0; i < 6; ++i) {
     INFO("request " << i + 1);
@@ -62,6 +63,24 @@ TEST_CASE("a backend that closes idle connections after 300 ms: GETs spaced past
   }
   CHECK(a.requests().size() == 6);
   CHECK_FALSE(client.closed());
+  // The backend closed the last one too: the proxy noticed, and holds only the client's.
+  CHECK(settledFdCount(proxy.pid(), descriptors + 1) == descriptors + 1);
+}
+
+TEST_CASE("the proxy closes a pooled connection idle for backendIdleTimeout",
+          "[keep-alive][reuse]") {
+  KeepAliveBackend a("a");
+  RunningProxy proxy = startWith(oneSite(a.port(), "backendIdleTimeout = 1\n"));
+  KeepAliveClient client(proxy.port);
+  REQUIRE(statusOf(client.ask(get("a.test"))) == 200);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(a.openConnections() == 1);  // kept for the next request
+  CHECK(eventually(6s, [&] { return a.openConnections() == 0; }));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(elapsed >= 900ms);       // wide margins: backendIdleTimeout is 1 s
+  CHECK_FALSE(client.closed());  // the client's own connection is kept (keepaliveTimeout 75 s)
+  CHECK(statusOf(client.ask(get("a.test", "/again"))) == 200);  // on a new one
+  CHECK(a.connections() == 2);
 }
 
 TEST_CASE(

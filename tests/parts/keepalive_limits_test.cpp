@@ -189,19 +189,21 @@ TEST_CASE("SIGTERM during a 32 MiB download: every byte arrives, then the close,
   CHECK(status->code == 0);
 }
 
-TEST_CASE("a reload keeps kept-alive clients; their next request goes by the new config",
-          "[keep-alive][limits]") {
-  KeepAliveBackend before("before"), after("after");
-  RunningProxy proxy = startWith(oneSite(before.port()));
+TEST_CASE(
+    "a reload keeps kept-alive clients and the pool of a backend that stays; the next "
+    "request goes by the new config",
+    "[keep-alive][limits]") {
+  KeepAliveBackend before("before"), after("after"), kept("kept");
+  RunningProxy proxy = startWith(twoSites(before.port(), kept.port()));
   KeepAliveClient client(proxy.port);
-  const auto first = client.ask(get("a.test", "/1"));
-  REQUIRE(first);
-  CHECK(first->backend() == "before");
-  proxy.dir->write(proxy.config.filename(), "listenPort = 0\n" + oneSite(after.port()));
+  CHECK(client.ask(get("a.test", "/1")).value_or(Response{}).backend() == "before");
+  CHECK(client.ask(get("b.test", "/1")).value_or(Response{}).backend() == "kept");
+  proxy.dir->write(proxy.config.filename(),
+                   "listenPort = 0\n" + twoSites(after.port(), kept.port()));
   proxy.process->sendSignal(SIGHUP);
   REQUIRE(proxy.process->waitForErrors("reloaded", 5s));
-  const auto second = client.ask(get("a.test", "/2"));
-  REQUIRE(second);
-  CHECK(second->backend() == "after");
+  CHECK(client.ask(get("a.test", "/2")).value_or(Response{}).backend() == "after");
+  CHECK(client.ask(get("b.test", "/2")).value_or(Response{}).backend() == "kept");
   CHECK_FALSE(client.closed());
+  CHECK(kept.connections() == 1);  // its pooled connection went on from before the reload
 }

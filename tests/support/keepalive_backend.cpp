@@ -204,8 +204,11 @@ void KeepAliveBackend::acceptLoop() {
     Fd connection(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
     if (!connection) continue;
     ++connections_;
-    workers_.emplace_back(
-        [this, i = index++, c = std::move(connection)]() mutable { serve(std::move(c), i); });
+    ++open_;
+    workers_.emplace_back([this, i = index++, c = std::move(connection)]() mutable {
+      serve(std::move(c), i);  // closes it on return
+      --open_;
+    });
   }
 }
 

@@ -84,6 +84,8 @@ class KeepAliveBackend {
   std::uint16_t port() const { return port_; }
   const std::string& name() const { return name_; }
   std::uint64_t connections() const { return connections_; }
+  // Connections open now: accepted and not yet closed by either side.
+  std::uint64_t openConnections() const { return open_; }
   // Every request read in full, in the order they arrived (a copy).
   std::vector<Request> requests() const;
   // How many requests had this method, or this target (GET /health from checks included).
@@ -107,6 +109,7 @@ class KeepAliveBackend {
   Fd listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint64_t> open_{0};
   mutable std::mutex mutex_;          // guards requests_
   std::vector<Request> requests_;     // every request read in full, in order of arrival
   std::vector<std::thread> workers_;  // joined by stop(); only the acceptor touches the list
