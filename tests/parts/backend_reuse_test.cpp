@@ -12,8 +12,10 @@
 
 using namespace rsp::test;
 
-TEST_CASE("100 requests, over one connection or over twenty, take one or two backend connections",
-          "[keep-alive][reuse]") {
+TEST_CASE(
+    "100 requests, over one client connection and then ten more, take one or two backend "
+    "connections",
+    "[keep-alive][reuse]") {
   KeepAliveBackend a("a");
   RunningProxy proxy = startWith(oneSite(a.port()));
   KeepAliveClient one(proxy.port);
