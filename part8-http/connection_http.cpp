@@ -55,7 +55,8 @@ void Connection::route() {
 // Queues our head and the body bytes that came with it toward the backend (sent once it has
 // accepted); the flow then passes on the rest of the body, and nothing after it.
 void Connection::forwardRequest() {
-  toBackend_.send(forwardedHead(reader_.head(), reader_.framing(), clientAddress_.address));
+  toBackend_.send(forwardedHead(reader_.head(), reader_.framing(), clientAddress_.address,
+                               pool_->backend(backendIndex_).name));
   toBackend_.send(reader_.bodyStart());
   toBackend_.limitTo(&reader_.body());
   if (reader_.body().done()) toBackend_.endOfMessage();  // LIMIT: one request per connection

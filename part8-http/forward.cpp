@@ -49,10 +49,11 @@ void addField(std::string& out, std::string_view name, std::string_view value) {
 }  // namespace
 
 std::string forwardedHead(const RequestHead& head, const Framing& framing,
-                          std::string_view clientAddress) {
+                          std::string_view clientAddress, std::string_view backendName) {
   std::string out = head.method + " " + originTarget(head) + " HTTP/1.1\r\n";
-  // RFC 9112 3.2: Host comes first; empty when the request named no authority (HTTP/1.0).
-  addField(out, "host", head.authority);
+  // RFC 9112 3.2: Host comes first. An HTTP/1.0 request may name no authority: then the
+  // backend's own name, since an HTTP/1.1 request must carry a Host.
+  addField(out, "host", head.authority.empty() ? backendName : head.authority);
   const std::vector<std::string> hopByHop = hopByHopNames(head);
   std::string forwardedFor;
   for (const auto& field : head.fields) {

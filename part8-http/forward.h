@@ -31,8 +31,11 @@
 namespace rsp {
 
 // The head to send for a complete, valid request head whose framing is not an error.
-// clientAddress is the client's IP address as text, without port or brackets.
+// clientAddress is the client's IP address as text, without port or brackets. backendName
+// ("host:port") is the Host of a request that named none (HTTP/1.0 without Host), as nginx's
+// default $proxy_host: HTTP/1.1 requires one (RFC 9112 3.2).
 std::string forwardedHead(const RequestHead& head, const Framing& framing,
-                          std::string_view clientAddress);
+                          std::string_view clientAddress,
+                          std::string_view backendName = {});
 
 }  // namespace rsp

@@ -11,21 +11,20 @@ namespace rsp {
 RequestReader::Status RequestReader::readFrom(int fd) {
   // Never more than maxHeadSize bytes in all: a head that does not end within them is refused,
   // and the buffer cannot grow past that.
-  const std::size_t had = buffer_.size();
-  buffer_.resize(maxHeadSize_);
-  const ssize_t n = ::recv(fd, buffer_.data() + had, maxHeadSize_ - had, 0);
-  buffer_.resize(had + (n > 0 ? static_cast<std::size_t>(n) : 0));
+  if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(maxHeadSize_);
+  const ssize_t n = ::recv(fd, buffer_.get() + size_, maxHeadSize_ - size_, 0);
+  if (n > 0) size_ += static_cast<std::size_t>(n);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return Status::kNeedMore;
   if (n <= 0) return Status::kClosed;
   return parse();
 }
 
 RequestReader::Status RequestReader::parse() {
-  switch (parser_.parse(buffer_)) {  // resumes where the last call stopped
+  switch (parser_.parse(buffered())) {  // resumes where the last call stopped
     case ParseStatus::kError:
       return refuse(parser_.errorStatus(), parser_.errorReason());
     case ParseStatus::kNeedMore:
-      if (buffer_.size() < maxHeadSize_) return Status::kNeedMore;
+      if (size_ < maxHeadSize_) return Status::kNeedMore;
       return refuse(431, "the head is larger than maxHeadSize");  // RFC 6585 5
     case ParseStatus::kComplete:
       break;
@@ -37,7 +36,7 @@ RequestReader::Status RequestReader::complete() {
   framing_ = decideFraming(parser_.head());
   if (framing_.kind == Framing::Kind::kError) return refuse(framing_.status, framing_.reason);
   body_ = RequestBody(framing_);
-  const std::string_view after = std::string_view(buffer_).substr(parser_.headLength());
+  const std::string_view after = buffered().substr(parser_.headLength());
   std::size_t used = 0;
   if (body_.take(after, used) == RequestBody::Status::kBroken) {
     return refuse(400, "broken chunked body: " + body_.error());

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -52,7 +53,8 @@ class RequestReader {
   // parsed head() is kept, bodyStart() is no longer valid. A pair that is relaying, or
   // answering, holds no head buffer.
   void release() {
-    buffer_ = std::string();
+    buffer_.reset();
+    size_ = 0;
     bodyStart_ = {};
   }
 
@@ -61,8 +63,13 @@ class RequestReader {
   Status complete();
   Status refuse(int status, std::string reason);
 
+  std::string_view buffered() const { return {buffer_.get(), size_}; }
+
   const std::size_t maxHeadSize_;
-  std::string buffer_;
+  // maxHeadSize bytes, allocated at the first read and never zeroed: a std::string resized to
+  // maxHeadSize for each recv() zeroed 16 KiB a request, which cost three times the parsing.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;  // bytes received into buffer_
   RequestParser parser_;
   Framing framing_;
   RequestBody body_;

@@ -1,4 +1,5 @@
 // part9-keepalive/chunked.cpp — part 9: where a chunked body ends, found as its bytes pass by.
+// See chunked.h.
 #include "chunked.h"
 
 #include <algorithm>
@@ -57,11 +58,13 @@ bool isValidExtension(std::string_view ext) {
 
 }  // namespace
 
-ChunkedScanner::Status ChunkedScanner::scan(std::string_view bytes, std::size_t& used) {
+ChunkedScanner::Status ChunkedScanner::scan(std::string_view bytes, std::size_t& used,
+                                            std::string* data) {
   used = 0;
   while (used < bytes.size() && state_ != State::kDone && state_ != State::kError) {
     if (state_ == State::kData) {  // the data itself is skipped over, never looked at
       const auto take = std::min<std::uint64_t>(remaining_, bytes.size() - used);
+      if (data != nullptr) data->append(bytes.substr(used, take));
       used += take;
       remaining_ -= take;
       if (remaining_ == 0) state_ = State::kDataCr;

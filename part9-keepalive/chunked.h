@@ -1,5 +1,8 @@
 // part9-keepalive/chunked.h — part 9: where a chunked body ends, found as its bytes pass by.
 //
+// Same as part8-http/chunked.h except: scan() can also hand over the chunk data, decoding the
+// body, for a chunked response that goes to an HTTP/1.0 client (body.h).
+//
 // The proxy forwards a chunked body as it came; it only needs to know where the body ends, so
 // that nothing after it reaches the backend. The scanner is fed the body's bytes as they arrive
 // and keeps only the line it is in the middle of (bounded), never the data:
@@ -38,8 +41,9 @@ class ChunkedScanner {
   explicit ChunkedScanner(Limits limits) : limits_(limits) {}
 
   // Looks at the next bytes of the body. `used` says how many belong to it: all of them while
-  // kNeedMore; with kDone, the bytes after `used` are not the body's.
-  Status scan(std::string_view bytes, std::size_t& used);
+  // kNeedMore; with kDone, the bytes after `used` are not the body's. With `data`, the chunk
+  // data among them is appended to it (decoding the body; part 9, for HTTP/1.0 clients).
+  Status scan(std::string_view bytes, std::size_t& used, std::string* data = nullptr);
   const std::string& error() const { return error_; }  // once kError: one short line
 
  private:

@@ -1,6 +1,6 @@
 // part9-keepalive/config.cpp — part 9: the proxy's settings, read from a Lua file. See config.h.
-// Same as part7-limits/config.cpp except: sites (each read as a list of backends, a balance and
-// a checkInterval, as the top level is), defaultSite, maxHeadSize, headerTimeout and route.
+// Same as part8-http/config.cpp except: keepaliveTimeout, backendKeepalive, backendIdleTimeout
+// and checkPath (config.h).
 //
 // A reload (SIGHUP) runs the file inside the loop: its run is bounded (lua_limits.h), so a file
 // that loops or allocates without end fails to load and the running config stays.
@@ -9,7 +9,8 @@
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
 // (loading the file, running it, reading its globals, even opening the libraries) happens
 // inside runConfig(), a plain function with no C++ objects, called through lua_pcall(). Once
-// it has returned, the C++ side only looks at the values it left on the stack.
+// it has returned, the C++ side only looks at the values it left on the stack. The sites and
+// every list of backends are read in config_sites.cpp; config_lua.h is what the two share.
 #include "config.h"
 
 #include <algorithm>
@@ -17,91 +18,11 @@
 #include <cstdio>
 #include <lua.hpp>
 #include <memory>
-#include <vector>
 
-#include "http_syntax.h"
-#include "sites.h"
+#include "config_lua.h"
 
 namespace rsp {
-namespace {
-
-// The globals read from the file, at these stack positions once runConfig() has returned.
-constexpr const char* kSettings[] = {
-    "listenPort",    "backendAddress", "backendPort",   "connectTimeout", "idleTimeout",
-    "balance",       "checkInterval",  "chooseBackend", "maxConnections", "shutdownTimeout",
-    "luaTimeLimit",  "luaMemoryLimit", "sites",         "defaultSite",    "maxHeadSize",
-    "headerTimeout", "route",          "backends"};
-enum Position {
-  kListenPort = 1,
-  kBackendAddress,
-  kBackendPort,
-  kConnectTimeout,
-  kIdleTimeout,
-  kBalance,
-  kCheckInterval,
-  kChooseBackend,
-  kMaxConnections,
-  kShutdownTimeout,
-  kLuaTimeLimit,
-  kLuaMemoryLimit,
-  kSites,
-  kDefaultSite,
-  kMaxHeadSize,
-  kHeaderTimeout,
-  kRoute,
-  kBackends,
-  kBackendCount  // how many entries `backends` has; then 3 values per entry, then the sites
-};
-
-// Each entry of the list at `list` as three values: the entry, then its address and port fields
-// (nil unless it is a table), after their count; so the C++ side reads plain values and never
-// calls into Lua. A list that is not a table counts 0 entries.
-void pushEntries(lua_State* lua, int list) {
-  const lua_Integer count = lua_istable(lua, list) ? luaL_len(lua, list) : 0;
-  luaL_checkstack(lua, 1, "too many backends");
-  lua_pushinteger(lua, count);
-  for (lua_Integer i = 1; i <= count; ++i) {
-    luaL_checkstack(lua, 3, "too many backends");
-    const bool isTable = lua_geti(lua, list, i) == LUA_TTABLE;
-    if (isTable)
-      lua_getfield(lua, -1, "address");
-    else
-      lua_pushnil(lua);
-    if (isTable)
-      lua_getfield(lua, -2, "port");
-    else
-      lua_pushnil(lua);
-  }
-}
-
-// Each site as six values: its name, the site, its backends, balance and checkInterval fields
-// (nil unless the site is a table), then its entries (pushEntries). The names are gathered
-// first, since lua_next needs its key on top of the stack.
-void pushSites(lua_State* lua) {
-  lua_newtable(lua);
-  const int names = lua_gettop(lua);
-  lua_Integer count = 0;
-  for (lua_pushnil(lua); lua_next(lua, kSites) != 0;) {
-    lua_pop(lua, 1);         // the site: read again below
-    lua_pushvalue(lua, -1);  // the name, once to keep and once for lua_next
-    lua_rawseti(lua, names, ++count);
-  }
-  for (lua_Integer i = 1; i <= count; ++i) {
-    luaL_checkstack(lua, 6, "too many sites");
-    lua_rawgeti(lua, names, i);
-    lua_rawgeti(lua, names, i);
-    const int site = lua_gettop(lua);
-    const bool isTable = lua_rawget(lua, kSites) == LUA_TTABLE;
-    for (const char* field : {"backends", "balance", "checkInterval"}) {
-      if (isTable)
-        lua_getfield(lua, site, field);
-      else
-        lua_pushnil(lua);
-    }
-    pushEntries(lua, site + 1);
-  }
-  lua_remove(lua, names);
-}
+namespace config_lua {
 
 // Runs under lua_pcall with the file's path as a light userdata. Leaves the settings on the
 // stack, or raises the Lua error as it is (the file's name and line are already in it).
@@ -117,7 +38,6 @@ int runConfig(lua_State* lua) {
   return lua_gettop(lua);
 }
 
-// How a wrong value reads in a message: "a table", "a boolean", "8080.5", "\"http\"".
 std::string describe(lua_State* lua, int index) {
   switch (lua_type(lua, index)) {
     case LUA_TNUMBER: {
@@ -171,7 +91,7 @@ std::string readAddress(lua_State* lua, int index, const char* name, const std::
 // `otherwise` when the setting is not set.
 std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* name,
                                       std::chrono::milliseconds otherwise, const std::string& path,
-                                      bool zeroAllowed = false) {
+                                      bool zeroAllowed) {
   if (lua_isnil(lua, index)) return otherwise;
   const double seconds = lua_type(lua, index) == LUA_TNUMBER ? lua_tonumber(lua, index) : -1;
   const double lowest = zeroAllowed ? 0 : 0.001;
@@ -230,133 +150,6 @@ Balance readBalance(lua_State* lua, int index, const std::string& setting, Balan
                     describe(lua, index));
 }
 
-// "host:port" or "[v6 address]:port".
-BackendAddress parseHostPort(const std::string& text, const std::string& name,
-                             const std::string& path) {
-  const std::size_t colon = text.rfind(':');
-  const std::string port = colon == text.npos ? "" : text.substr(colon + 1);
-  std::string host = colon == text.npos ? "" : text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const bool digits =
-      !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == port.npos;
-  if (host.empty() || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    throw ConfigError(path + ": " + name + " must be \"host:port\" with a port of 1-65535, not \"" +
-                      text + "\"");
-  }
-  return {host, static_cast<std::uint16_t>(std::stoi(port))};
-}
-
-// One entry of a list of backends: its three values start at `at` (see pushEntries()).
-BackendAddress readEntry(lua_State* lua, int at, const std::string& list, int number,
-                         const std::string& path) {
-  const std::string name = list + "[" + std::to_string(number) + "]";
-  if (lua_type(lua, at) == LUA_TSTRING) return parseHostPort(lua_tostring(lua, at), name, path);
-  if (lua_type(lua, at) != LUA_TTABLE) {
-    throw ConfigError(path + ": " + name +
-                      " must be \"host:port\" or { address = ..., port = ... }, not " +
-                      describe(lua, at));
-  }
-  return {readAddress(lua, at + 1, (name + ".address").c_str(), path),
-          readPort(lua, at + 2, (name + ".port").c_str(), 1, path)};
-}
-
-// The list of backends at `list`, whose count pushEntries() left at `at`: moves `at` past it.
-std::vector<BackendAddress> readBackendList(lua_State* lua, int list, int& at,
-                                            const std::string& name, const std::string& path) {
-  const lua_Integer count = lua_tointeger(lua, at++);
-  if (lua_type(lua, list) != LUA_TTABLE || count < 1) {
-    throw ConfigError(path + ": " + name + " must be a list of one or more backends, not " +
-                      (lua_type(lua, list) == LUA_TTABLE ? "an empty list" : describe(lua, list)));
-  }
-  std::vector<BackendAddress> backends;
-  for (; static_cast<lua_Integer>(backends.size()) < count; at += 3) {
-    backends.push_back(readEntry(lua, at, name, static_cast<int>(backends.size()) + 1, path));
-  }
-  return backends;
-}
-
-std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path) {
-  const bool single = !lua_isnil(lua, kBackendAddress) || !lua_isnil(lua, kBackendPort);
-  if (lua_isnil(lua, kBackends)) {  // a config file from part 3, 4 or 5: one backend
-    return {{readAddress(lua, kBackendAddress, "backendAddress", path),
-             readPort(lua, kBackendPort, "backendPort", 1, path)}};
-  }
-  if (single) {
-    throw ConfigError(path + ": set either backends or backendAddress and backendPort, not both");
-  }
-  int at = kBackendCount;
-  return readBackendList(lua, kBackends, at, "backends", path);
-}
-
-// One site, whose six values runConfig() left from `at` on (see pushSites()): moves `at` past
-// it. Its balance and checkInterval default to the top level's, in `defaults`.
-Site readSite(lua_State* lua, int& at, const PoolSettings& defaults, const std::string& path) {
-  if (lua_type(lua, at) != LUA_TSTRING) {
-    throw ConfigError(path + ": sites must map names to sites, as [\"a.test\"] = { ... }, not " +
-                      describe(lua, at) + " to a site");
-  }
-  Site site{lua_tostring(lua, at), defaults};
-  const std::string name = "sites[\"" + site.name + "\"]";
-  if (lua_type(lua, at + 1) != LUA_TTABLE) {
-    throw ConfigError(path + ": " + name + " must be a table such as { backends = { ... } }, not " +
-                      describe(lua, at + 1));
-  }
-  const int fields = at + 2;
-  if (lua_isnil(lua, fields)) throw ConfigError(path + ": " + name + ".backends is not set");
-  at += 5;
-  site.pool.backends = readBackendList(lua, fields, at, name + ".backends", path);
-  site.pool.balance = readBalance(lua, fields + 1, name + ".balance", defaults.balance, path);
-  site.pool.checkInterval = readSeconds(lua, fields + 2, (name + ".checkInterval").c_str(),
-                                        defaults.checkInterval, path, true);
-  return site;
-}
-
-// Every site, from `at` to the top of the stack, sorted by name; the names must be ones nginx
-// would take as server_name (sites.h), each once.
-std::vector<Site> readSites(lua_State* lua, int at, const PoolSettings& defaults,
-                            const std::string& path) {
-  if (!lua_isnil(lua, kBackends) || !lua_isnil(lua, kBackendAddress) ||
-      !lua_isnil(lua, kBackendPort)) {
-    throw ConfigError(path + ": set either sites or backends (or backendAddress), not both");
-  }
-  if (lua_type(lua, kSites) != LUA_TTABLE || at > lua_gettop(lua)) {
-    throw ConfigError(
-        path + ": sites must be a table of one or more sites, not " +
-        (lua_type(lua, kSites) == LUA_TTABLE ? "an empty table" : describe(lua, kSites)));
-  }
-  std::vector<Site> sites;
-  while (at <= lua_gettop(lua)) sites.push_back(readSite(lua, at, defaults, path));
-  std::sort(sites.begin(), sites.end(),
-            [](const Site& a, const Site& b) { return a.name < b.name; });
-  std::vector<std::string> names;
-  for (const Site& site : sites) names.push_back(site.name);
-  try {
-    Sites check(names);
-  } catch (const std::invalid_argument& error) {
-    throw ConfigError(path + ": sites: " + error.what());
-  }
-  return sites;
-}
-
-// defaultSite names one of the sites (any case, as Host does); only a file with sites sets it.
-std::optional<std::size_t> readDefaultSite(lua_State* lua, const std::vector<Site>& sites,
-                                           const std::string& path) {
-  if (lua_isnil(lua, kDefaultSite)) return std::nullopt;
-  if (lua_isnil(lua, kSites)) {
-    throw ConfigError(path +
-                      ": defaultSite needs sites (without sites, one site takes every Host)");
-  }
-  const std::string name =
-      lua_type(lua, kDefaultSite) == LUA_TSTRING ? lowerCase(lua_tostring(lua, kDefaultSite)) : "";
-  for (std::size_t i = 0; i < sites.size(); ++i) {
-    if (!name.empty() && lowerCase(sites[i].name) == name) return i;
-  }
-  throw ConfigError(path + ": defaultSite must be the name of one of the sites, not " +
-                    describe(lua, kDefaultSite));
-}
-
 // maxHeadSize, in bytes: a whole number from 256 (a request line and a Host) to 1048576.
 std::size_t readMaxHeadSize(lua_State* lua, const std::string& path) {
   if (lua_isnil(lua, kMaxHeadSize)) return Config{}.maxHeadSize;
@@ -370,19 +163,31 @@ std::size_t readMaxHeadSize(lua_State* lua, const std::string& path) {
   return static_cast<std::size_t>(bytes);
 }
 
-// The sites of a file with `sites`, or the one site of a part 7 file: "default", the default.
-void readSiteSettings(lua_State* lua, Config& config, PoolSettings defaults,
-                      const std::string& path) {
-  if (lua_isnil(lua, kSites)) {
-    defaults.backends = readBackends(lua, path);
-    config.sites = {{"default", defaults}};
-    readDefaultSite(lua, config.sites, path);  // only to refuse one
-    config.defaultSite = 0;
-    return;
+// backendKeepalive: how many idle connections each backend keeps, 0 (none) to 100000.
+std::size_t readBackendKeepalive(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kBackendKeepalive)) return PoolSettings{}.backendKeepalive;
+  const bool integer =
+      lua_type(lua, kBackendKeepalive) == LUA_TNUMBER && lua_isinteger(lua, kBackendKeepalive);
+  const lua_Integer count = integer ? lua_tointeger(lua, kBackendKeepalive) : -1;
+  if (count < 0 || count > 100000) {
+    throw ConfigError(path + ": backendKeepalive must be a whole number, 0 or more (at most " +
+                      "100000), not " + describe(lua, kBackendKeepalive));
   }
-  const int firstSite = kBackendCount + 1 + 3 * static_cast<int>(lua_tointeger(lua, kBackendCount));
-  config.sites = readSites(lua, firstSite, defaults, path);
-  config.defaultSite = readDefaultSite(lua, config.sites, path);
+  return static_cast<std::size_t>(count);
+}
+
+// checkPath: an origin-form target ("/health"), sent as is in the check's request line.
+std::string readCheckPath(lua_State* lua, const std::string& path) {
+  if (lua_isnil(lua, kCheckPath)) return {};
+  const char* value = lua_type(lua, kCheckPath) == LUA_TSTRING ? lua_tostring(lua, kCheckPath) : "";
+  const std::string target = value;
+  const bool visible = std::all_of(target.begin(), target.end(),
+                                   [](char c) { return c > 0x20 && c < 0x7f; });
+  if (target.empty() || target.front() != '/' || !visible) {
+    throw ConfigError(path + ": checkPath must be a path such as \"/health\", not " +
+                      describe(lua, kCheckPath));
+  }
+  return target;
 }
 
 // A setting that must be a function if it is set: chooseBackend, route.
@@ -394,9 +199,10 @@ bool readFunction(lua_State* lua, int index, const char* name, const std::string
   return type == LUA_TFUNCTION;
 }
 
-}  // namespace
+}  // namespace config_lua
 
 Config loadConfig(const std::string& path) {
+  using namespace config_lua;
   // Bounded by the default limits (lua_limits.h): a file that loops or allocates without end
   // fails to load, with one line.
   std::shared_ptr<lua_State> state = newBoundedLua();
@@ -426,10 +232,16 @@ Config loadConfig(const std::string& path) {
   defaults.checkInterval =
       readSeconds(lua, kCheckInterval, "checkInterval", PoolSettings{}.checkInterval, path, true);
   defaults.timeouts = config.timeouts;
+  defaults.checkPath = readCheckPath(lua, path);
+  defaults.backendKeepalive = readBackendKeepalive(lua, path);
+  defaults.backendIdleTimeout = readSeconds(lua, kBackendIdleTimeout, "backendIdleTimeout",
+                                            PoolSettings{}.backendIdleTimeout, path);
   readSiteSettings(lua, config, defaults, path);
   config.maxHeadSize = readMaxHeadSize(lua, path);
   config.headerTimeout =
       readSeconds(lua, kHeaderTimeout, "headerTimeout", Config{}.headerTimeout, path);
+  config.keepaliveTimeout =
+      readSeconds(lua, kKeepaliveTimeout, "keepaliveTimeout", Config{}.keepaliveTimeout, path);
   config.maxConnections = readMaxConnections(lua, path);
   config.shutdownTimeout =
       readSeconds(lua, kShutdownTimeout, "shutdownTimeout", Config{}.shutdownTimeout, path, true);

@@ -1,7 +1,15 @@
 // part9-keepalive/config.h — part 9: the proxy's settings, read from a Lua file.
 //
-// Same as part7-limits/config.h except: sites, each with its own backends; the request head's
-// bounds; and an optional route(request) in Lua.
+// Same as part8-http/config.h except: the settings of kept-alive connections, and the HTTP
+// health check.
+//
+//   keepaliveTimeout = 75          -- seconds a client may wait between requests (as nginx)
+//   backendKeepalive = 32          -- idle connections kept per backend, for reuse; 0: none
+//   backendIdleTimeout = 4         -- seconds one is kept (below the backend's own timeout)
+//   checkPath = "/health"          -- a health check is GET checkPath, wanting 2xx or 3xx
+//
+// From part 8: sites, each with its own backends; the request head's bounds; and an optional
+// route(request) in Lua.
 //
 //   sites = {
 //     ["a.test"]   = { backends = { "127.0.0.1:8001" } },
@@ -81,6 +89,9 @@ struct PoolSettings {
   Balance balance = Balance::kRoundRobin;
   std::chrono::milliseconds checkInterval{2000};  // 0: no health checks
   Timeouts timeouts;                              // connect also bounds a health check
+  std::string checkPath;  // set: a check is GET checkPath, which must answer 2xx or 3xx
+  std::size_t backendKeepalive = 32;  // idle connections kept per backend; 0: none
+  std::chrono::milliseconds backendIdleTimeout{4000};
   // The config's Lua state when the file defines chooseBackend (chooser.h); null otherwise.
   std::shared_ptr<lua_State> lua;
 };
@@ -96,6 +107,7 @@ struct Config {
   std::optional<std::size_t> defaultSite;  // an index into sites
   std::size_t maxHeadSize = 16384;         // bytes
   std::chrono::milliseconds headerTimeout{10000};
+  std::chrono::milliseconds keepaliveTimeout{75000};  // a client's wait between requests
   Timeouts timeouts;
   LuaLimits luaLimits;
   int maxConnections = 0;  // 0: as many as the descriptor limit allows (descriptor_limit.h)

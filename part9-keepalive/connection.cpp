@@ -1,7 +1,8 @@
-// part9-keepalive/connection.cpp — part 9: one client's request, routed by Host and relayed.
-// See connection.h. Same as part7-limits/connection.cpp except: the pair starts by reading
-// the request's head (connection_http.cpp), and answers 502 or 504 itself (connection_http.cpp)
-// where part 7 closed before any answer.
+// part9-keepalive/connection.cpp — part 9: one client's requests, each routed and relayed.
+// See connection.h. Same as part8-http/connection.cpp except: the backend's bytes go to the
+// response head's reader first (connection_response.cpp), a delivered response ends the
+// exchange instead of the pair, and a kept-alive client that waits for nothing is closed
+// after keepaliveTimeout.
 #include "connection.h"
 
 #include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked (glibc's has no such field)
@@ -19,29 +20,28 @@
 namespace rsp {
 
 void Connection::start(EventLoop& loop, Fd client, const sockaddr_storage& address,
-                       std::shared_ptr<Routing> routing, const Timeouts& timeouts,
-                       std::function<void()> onClosed) {
+                       std::shared_ptr<ClientsShared> shared, std::function<void()> onClosed) {
   auto connection = std::make_shared<Connection>(loop, std::move(client), address,
-                                                 std::move(routing), timeouts, std::move(onClosed));
+                                                 std::move(shared), std::move(onClosed));
   connection->guarded([&] {  // from here on, a failure closes the pair and calls onClosed
     loop.add(connection->client_.fd.get(), EPOLLIN, [connection](std::uint32_t events) {
       connection->handleEvent(connection->client_, events);
     });
     // From the accept, not from the first byte: a client that never sends one is cut too.
-    connection->armTimer(connection->accepted_ + connection->routing_->headerTimeout);
+    connection->armTimer(connection->started_ + connection->routing_->headerTimeout);
   });
 }
 
 Connection::Connection(EventLoop& loop, Fd client, const sockaddr_storage& address,
-                       std::shared_ptr<Routing> routing, const Timeouts& timeouts,
-                       std::function<void()> onClosed)
+                       std::shared_ptr<ClientsShared> shared, std::function<void()> onClosed)
     : loop_(loop),
       address_(address),
       clientAddress_(describeClient(address)),
-      routing_(std::move(routing)),
-      accepted_(loop.now()),
+      shared_(std::move(shared)),
+      routing_(shared_->routing),
+      started_(loop.now()),
       reader_(routing_->maxHeadSize),
-      timeouts_(timeouts),
+      response_(routing_->maxHeadSize),
       onClosed_(std::move(onClosed)),
       client_{std::move(client), "client"},
       backend_{Fd(), "backend"},
@@ -53,6 +53,7 @@ Connection::~Connection() {
   // The rule of the event loop: a Connection dies after the batch, never inside a handler,
   // where another event for one of its sockets might still be waiting to be handled.
   assert(!loop_.inCallback());
+  shared_->idle.leave(idleTicket_);  // the loop may go first (its end destroys its handlers)
 }
 
 // The Connector is done: the backend accepted, or every address failed (then the next
@@ -78,7 +79,7 @@ void Connection::connected(Fd backend, int error) {
   });
   phase_ = Phase::kRelaying;
   lastActive_ = loop_.now();
-  armTimer(lastActive_ + timeouts_.idle);
+  armTimer(lastActive_ + routing_->timeouts.idle);
   // What the client sent while we were connecting goes out now, before anything else.
   if (toBackend_.wantsToWrite()) toBackend_.handleWrite();
   settle();
@@ -100,7 +101,7 @@ const char* Connection::tryNextBackend(int error) {
   pool_->release(backendIndex_);
   pool_->acquire(*next);
   backendIndex_ = *next;
-  connector_.connect(pool_->backend(backendIndex_), timeouts_.connect);
+  connector_.connect(pool_->backend(backendIndex_), routing_->timeouts.connect);
   return nullptr;
 }
 
@@ -112,11 +113,15 @@ void Connection::armTimer(Timers::Clock::time_point deadline) {
 }
 
 void Connection::handleTimer() {
-  if (phase_ == Phase::kReadingHead) return answer(408);  // headerTimeout: the slowloris
+  if (phase_ == Phase::kReadingHead) {
+    // Kept alive and nothing asked since: keepaliveTimeout, and no answer is owed.
+    if (requests_ > 0 && reader_.buffered() == 0) return closePair("kept alive long enough");
+    return answer(408);  // headerTimeout: the slowloris
+  }
   if (phase_ == Phase::kLingering) return closePair("lingered long enough");
   if (phase_ == Phase::kRelaying && idle()) {
     // No byte of answer within idleTimeout: the backend's time is up (504).
-    if (answered_ == 0 && toClient_.received() == 0) {
+    if (answered_ == 0 && !responding_ && response_.received() == 0) {
       if (verbose()) log() << "client " << client_.fd.get() << ": no answer within idleTimeout";
       return answer(504);
     }
@@ -136,15 +141,15 @@ bool Connection::idle() {
   const auto lastMoved = std::max(lastActive_, lastAckedAt_);
   // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
   const std::uint64_t sent = toBackend_.sent() + toClient_.sent();
-  if (now - lastActive_ >= timeouts_.idle && (acked >= sent || now - lastMoved >= timeouts_.idle)) {
+  if (now - lastActive_ >= routing_->timeouts.idle && (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
     return true;
   }
   // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
   // the timer looks again once idleTimeout has passed since the latest one. While only
   // acknowledgements move, it looks every quarter of idleTimeout, so that a peer that stops
   // reading is cut about idleTimeout after it stopped, not up to twice that.
-  auto next = lastMoved + timeouts_.idle;
-  if (lastAckedAt_ > lastActive_) next = std::min(next, now + timeouts_.idle / 4);
+  auto next = lastMoved + routing_->timeouts.idle;
+  if (lastAckedAt_ > lastActive_) next = std::min(next, now + routing_->timeouts.idle / 4);
   armTimer(next);
   return false;
 }
@@ -192,7 +197,13 @@ void Connection::relay(Side& side, std::uint32_t events) {
   Flow& toSide = flowTo(side);
   Flow& fromSide = flowFrom(side);
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && toSide.wantsToWrite()) toSide.handleWrite();
-  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && fromSide.wantsToRead()) {
+  const bool readable = events & (EPOLLIN | EPOLLERR | EPOLLHUP);
+  // The backend's first bytes of each response are its head: the response's reader takes them.
+  if (readable && &side == &backend_ && !responding_ && answered_ == 0) {
+    readResponse();
+    return settle();
+  }
+  if (readable && fromSide.wantsToRead()) {
     // A socket that failed cannot be written to either: the flow toward it is over.
     if (const int error = fromSide.handleRead()) toSide.end(error);
   }
@@ -203,12 +214,8 @@ void Connection::relay(Side& side, std::uint32_t events) {
 // socket for exactly what can be done with it now.
 void Connection::settle() {
   if (phase_ == Phase::kClosed) return;
-  if (answered_ == 0 && toClient_.received() == 0) {
-    // A chunked body that broke on its way (400), or a backend that closed without a byte of
-    // answer (502): the client still gets an answer, ours.
-    if (toBackend_.brokenBody()) return answer(400);
-    if (toClient_.sourceEnded()) return answer(502);
-  }
+  // A chunked body that broke on its way: the client still gets an answer, ours (400).
+  if (answered_ == 0 && !responding_ && toBackend_.brokenBody()) return answer(400);
   if (toBackend_.sourceEnded() && toClient_.sourceEnded() && !toBackend_.wantsToWrite() &&
       !toClient_.wantsToWrite()) {
     return closePair("finished");  // close() sends the FINs still owed: no shutdown() first
@@ -218,6 +225,8 @@ void Connection::settle() {
   if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {
     return closePair("sent too much after its peer had gone");
   }
+  // The response went out whole: the exchange is over, not (yet) the pair.
+  if (phase_ == Phase::kRelaying && responding_ && toClient_.delivered()) return endExchange();
   if (toBackend_.over() && toClient_.over()) {
     if (toBackend_.sourceEnded() && toClient_.sourceEnded()) return closePair("finished");
     if (phase_ == Phase::kRelaying) startLingering();
@@ -243,8 +252,10 @@ void Connection::updateInterest(Side& side) {
 // their input until they finish, Flow::kDropLimit arrives or kLinger passes, then close.
 void Connection::startLingering() {
   phase_ = Phase::kLingering;
+  toBackend_.end(0);  // a flow held at a message's end reads again, to drop
+  toClient_.end(0);
   ::shutdown(client_.fd.get(), SHUT_WR);
-  ::shutdown(backend_.fd.get(), SHUT_WR);
+  if (backend_.fd) ::shutdown(backend_.fd.get(), SHUT_WR);
   armTimer(loop_.now() + kLinger);
 }
 
@@ -256,10 +267,10 @@ void Connection::closePair(const char* why) {
   if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
   if (verbose() && (headWhole_ || answered_ != 0)) logRequest();
   loop_.timers().cancel(timer_);
+  shared_->idle.leave(idleTicket_);
   connector_.cancel();  // a connect still under way: nobody is waiting for it now
-  if (pool_) pool_->release(backendIndex_);
+  releaseBackend(false);
   loop_.remove(client_.fd.get());
-  if (loop_.watches(backend_.fd.get())) loop_.remove(backend_.fd.get());
   onClosed_();
 }
 

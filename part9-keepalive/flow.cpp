@@ -1,7 +1,7 @@
 // part9-keepalive/flow.cpp — part 9: one direction of a pair, and the rules for relaying it.
 // See flow.h.
-// Same as part7-limits/flow.cpp except: send(), the limit to one request's body, and the
-// counts the access log reads.
+// Same as part8-http/flow.cpp except: one message after another (the end holds the source;
+// restart(), reopen()), bytes handed over (receive()), and decoded bodies.
 #include "flow.h"
 
 #include <sys/socket.h>
@@ -20,6 +20,7 @@ namespace rsp {
 // what it sends: a peer still sending must not be left blocked in send(), nor answered with a
 // reset.
 bool Flow::wantsToRead() const {
+  if (held_) return false;  // what the source sends now belongs to the next message
   if (state_ == State::kDone) return !sourceEnded_;
   return state_ == State::kOpen && !paused_;
 }
@@ -34,14 +35,7 @@ int Flow::handleRead() {
   sourceDrained_ = n < static_cast<ssize_t>(room);  // it had no more than this, for now
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
   if (n > 0) {
-    received_ += static_cast<std::size_t>(n);
-    first_.append(chunk, std::min<std::size_t>(n, kKeptBytes - first_.size()));
-  }
-  if (n > 0 && state_ != State::kDone) {
-    if (const std::size_t size = passable(chunk, static_cast<std::size_t>(n))) forward(chunk, size);
-    releaseIfQuiet();
-  } else if (n > 0) {
-    dropped_ += static_cast<std::size_t>(n);
+    receive(std::string_view(chunk, static_cast<std::size_t>(n)));
   } else {
     // The source will send nothing more: its FIN (n == 0), or an error. What is queued still
     // goes to the destination, and then our FIN (passOnEnd()).
@@ -68,23 +62,34 @@ void Flow::forward(const char* data, std::size_t size) {
   if (queued_.size() >= kHighWater) paused_ = true;  // backpressure
 }
 
-// The first `size` bytes read, or only those up to the body's end (the rest is dropped: LIMIT,
-// one request per client connection; part 9 reads the next request from them).
-std::size_t Flow::passable(const char* data, std::size_t size) {
-  if (!body_) return size;
+void Flow::receive(std::string_view bytes) {
+  if (state_ == State::kDone) {
+    dropped_ += bytes.size();
+    return;
+  }
+  const std::string_view pass = passable(bytes);
+  if (!pass.empty()) forward(pass.data(), pass.size());
+  releaseIfQuiet();
+}
+
+// What to pass on of the bytes read: all of them, or those up to the body's end (the rest is
+// kept: the next request's start), or the data of a chunked body that is decoded.
+std::string_view Flow::passable(std::string_view bytes) {
+  if (!body_) return bytes;
   std::size_t used = 0;
-  switch (body_->take(std::string_view(data, size), used)) {
-    case RequestBody::Status::kMore:
+  switch (body_->take(bytes, used)) {
+    case MessageBody::Status::kMore:
       break;
-    case RequestBody::Status::kDone:
+    case MessageBody::Status::kDone:
+      leftover_.append(bytes.substr(used));
       endOfMessage();  // what is queued still goes out: forward() queues behind it
       break;
-    case RequestBody::Status::kBroken:
+    case MessageBody::Status::kBroken:
       brokenBody_ = true;
       end(0);
-      return 0;
+      return {};
   }
-  return used;
+  return body_->decoding() ? std::string_view(body_->decoded()) : bytes.substr(0, used);
 }
 
 void Flow::finish() {
@@ -94,7 +99,24 @@ void Flow::finish() {
 
 void Flow::endOfMessage() {
   if (state_ == State::kOpen) state_ = State::kFlushing;
-  finOnEnd_ = false;
+  messageEnded_ = true;
+  held_ = true;
+}
+
+void Flow::restart() {
+  state_ = State::kOpen;
+  paused_ = false;
+  sourceEnded_ = false;
+  dropped_ = 0;
+  body_ = nullptr;
+  messageEnded_ = held_ = failed_ = brokenBody_ = false;
+  leftover_.clear();
+}
+
+void Flow::reopen() {
+  body_ = nullptr;
+  messageEnded_ = held_ = false;
+  if (!failed_) state_ = State::kOpen;
 }
 
 void Flow::handleWrite() {
@@ -121,16 +143,18 @@ void Flow::releaseIfQuiet() {
 // Drops what was queued; the source is now read only to drop what it sends. The other flow is
 // left alone: whatever the failed peer sent before it went is still read and delivered.
 void Flow::end(int error) {
+  held_ = false;  // read the source, to drop what it sends
   if (state_ == State::kDone) return;
   if (verbose() && error != 0) log() << toName_ << " " << to_ << ": " << std::strerror(error);
   state_ = State::kDone;
   queued_ = Buffer();
   paused_ = false;
+  failed_ = true;
 }
 
 void Flow::passOnEnd() {
   if (state_ != State::kFlushing || !queued_.empty() || to_ < 0) return;
-  if (finOnEnd_) ::shutdown(to_, SHUT_WR);  // everything went out: now the FIN
+  if (!messageEnded_) ::shutdown(to_, SHUT_WR);  // everything went out: now the FIN
   state_ = State::kDone;
 }
 

@@ -1,10 +1,16 @@
 // part9-keepalive/flow.h — part 9: one direction of a pair, and the rules for relaying it.
 //
-// Same as part7-limits/flow.h except: the flow toward the backend carries one request and
-// nothing after it. It starts with the head the proxy wrote (send()), and passes on the body's
-// bytes only up to the body's end (limitTo(), body.h); then it is over, without a FIN (the
-// backend still answers), and what the client sends after it is dropped. The flow toward the
-// client counts what it received and keeps its first bytes, for the access log's status.
+// Same as part8-http/flow.h except: a flow carries one message after another. At a message's
+// end (its body's end: body.h) the flow writes what is queued and stops, without a FIN, and
+// stops reading its source too: what the client sends next is the next request, which waits in
+// the kernel until this one is answered (pipelining, one at a time), and any bytes already read
+// past the end are kept (takeLeftover()). restart() readies the flow for the next message;
+// reopen() turns it into part 7's plain relay (after 101 Switching Protocols). The flow toward
+// the client gets its bytes from the backend after the response head, which the Connection
+// reads (response_reader.h) and hands over with receive(); a chunked body may go decoded.
+//
+// From part 8: the flow toward the backend starts with the head the proxy wrote (send()), and
+// passes on the body's bytes only up to the body's end (limitTo()).
 //
 // From part 5: the backend's end of a flow is set once the backend has accepted (until then,
 // what the client sends is queued), and a flow counts the bytes it has written, for the idle
@@ -37,6 +43,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "body.h"
 #include "buffer.h"
@@ -52,7 +59,6 @@ class Flow {
   static constexpr std::size_t kLowWater = 16 * 1024;   // and start again here
   // An ended flow reads and drops at most this much before the pair gives up on its peer.
   static constexpr std::size_t kDropLimit = 16 * 1024 * 1024;
-  static constexpr std::size_t kKeptBytes = 16;  // of what the source sent: firstBytes()
 
   enum class State {
     kOpen,      // reading the source, writing to the destination
@@ -71,10 +77,13 @@ class Flow {
   bool over() const { return state_ == State::kDone; }
   bool sourceEnded() const { return sourceEnded_; }
   bool droppedTooMuch() const { return dropped_ > kDropLimit; }
-  std::uint64_t sent() const { return sent_; }            // bytes written to the destination
-  std::uint64_t received() const { return received_; }    // bytes read from the source
-  std::string_view firstBytes() const { return first_; }  // the first kKeptBytes of them
+  std::uint64_t sent() const { return sent_; }  // bytes written to the destination, in all
   bool brokenBody() const { return brokenBody_; }
+  // The message ended and all of it was written: the flow is ready for restart().
+  bool delivered() const { return messageEnded_ && state_ == State::kDone && !failed_; }
+  // Bytes read after the message's end: the next request's start, or a backend's excess.
+  bool overran() const { return !leftover_.empty(); }
+  std::string takeLeftover() { return std::exchange(leftover_, std::string()); }
 
   // Writes `bytes` toward the destination as if the source had sent them (the forwarded head,
   // or the proxy's own answer).
@@ -84,10 +93,17 @@ class Flow {
   // Nothing more comes from the source (it is not read again): write what is queued, then FIN.
   void finish();
   // From now on, passes on the source's bytes only up to the end of `body` (which must outlive
-  // the flow); at its end, endOfMessage(). A broken body ends the flow (brokenBody()).
-  void limitTo(RequestBody* body) { body_ = body; }
-  // The message is whole: write what is queued, then stop (no FIN); drop what the source sends.
+  // the flow; nullptr: all of them); at its end, endOfMessage(). A broken body ends the flow
+  // (brokenBody()). A decoding body passes on its decoded data instead.
+  void limitTo(MessageBody* body) { body_ = body; }
+  // The message is whole: write what is queued, then stop (no FIN), and read no more.
   void endOfMessage();
+  // Bytes someone else read from the source (the response head's reader): taken as if read now.
+  void receive(std::string_view bytes);
+  // The next message: the flow is open again, with no limit, its counts but sent() reset.
+  void restart();
+  // After 101 Switching Protocols: a plain relay both ways, as in part 7, until the close.
+  void reopen();
 
   // Reads what has arrived from the source and forwards it (or, once over, drops it). Returns
   // the errno with which the source failed, or 0: a socket that failed cannot be written to
@@ -102,7 +118,7 @@ class Flow {
 
  private:
   void forward(const char* data, std::size_t size);
-  std::size_t passable(const char* data, std::size_t size);
+  std::string_view passable(std::string_view bytes);
   void releaseIfQuiet();
 
   int from_;
@@ -115,11 +131,12 @@ class Flow {
   bool sourceDrained_ = true;  // the latest read took all the source had
   std::size_t dropped_ = 0;    // bytes read and dropped since the flow ended
   std::uint64_t sent_ = 0;
-  std::uint64_t received_ = 0;
-  std::string first_;
-  RequestBody* body_ = nullptr;  // set: only the body's bytes pass (part 8's one request)
-  bool finOnEnd_ = true;         // false once the message ended: no FIN, the peer answers
+  MessageBody* body_ = nullptr;  // set: only the body's bytes pass
+  bool messageEnded_ = false;    // no FIN at the end: the peer answers, or sends the next one
+  bool held_ = false;            // the message ended: the source is not read until restart()
+  bool failed_ = false;          // ended by end(): the destination failed, or was let go
   bool brokenBody_ = false;
+  std::string leftover_;         // read past the message's end
 };
 
 }  // namespace rsp

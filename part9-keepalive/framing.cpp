@@ -1,4 +1,5 @@
-// part9-keepalive/framing.cpp — part 9: where the request's body ends, decided once.
+// part9-keepalive/framing.cpp — part 9: where a request's or a response's body ends, decided
+// once. See framing.h.
 #include "framing.h"
 
 #include <algorithm>
@@ -20,7 +21,7 @@ Framing refuse(int status, std::string reason) {
 // Every Transfer-Encoding field line, in order, as one list (RFC 9110 5.3: repeated lines of a
 // list field combine, in order). Empty elements are ignored (RFC 9110 5.6.1.2). Returns false
 // when an element is not a bare token (a parameter or a quoted string: nothing rsp knows).
-bool transferCodings(const RequestHead& head, std::vector<std::string>& codings) {
+bool transferCodings(const MessageHead& head, std::vector<std::string>& codings) {
   for (const auto& field : head.fields) {
     if (field.name != "transfer-encoding") continue;
     std::string_view rest = field.value;
@@ -58,7 +59,7 @@ Framing chunkedFraming(const RequestHead& head) {
   return {Framing::Kind::kChunked, 0, 0, {}};
 }
 
-Framing lengthFraming(const RequestHead& head) {
+Framing lengthFraming(const MessageHead& head) {
   // RFC 9110 8.6 lets a recipient either reject repeated values ("5, 5", or two lines of 5)
   // or reduce them to one. We reject: one value, one reading, for us and for the backend.
   if (head.count("content-length") > 1) return refuse(400, "more than one Content-Length");
@@ -88,6 +89,34 @@ Framing decideFraming(const RequestHead& head) {
   if (head.count("content-length") > 0) return lengthFraming(head);
   // RFC 9112 6.3 point 7: a request with neither has no body.
   return {Framing::Kind::kNone, 0, 0, {}};
+}
+
+// A response whose length rsp cannot be sure of is the backend's error (502): passing it on
+// would let the client, or the next response on a kept-alive connection, read it otherwise.
+Framing decideResponseFraming(std::string_view method, const ResponseHead& head) {
+  // RFC 9112 6.3 point 1: these have no body, whatever Content-Length or Transfer-Encoding say
+  // (a response to HEAD carries the length the GET would have had).
+  if (method == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304)
+    return {Framing::Kind::kNone, 0, 0, {}};
+  if (head.count("transfer-encoding") > 0) {
+    // RFC 9112 6.1: in an HTTP/1.0 message, Transfer-Encoding means faulty framing. And both
+    // fields at once (6.3 point 3) is what smuggling is made of: nginx refuses it too.
+    if (head.minorVersion == 0) return refuse(502, "Transfer-Encoding in an HTTP/1.0 response");
+    if (head.count("content-length") > 0)
+      return refuse(502, "both Transfer-Encoding and Content-Length in the response");
+    std::vector<std::string> codings;
+    // RFC 9112 6.3 point 3 would read a response whose final coding is not chunked until the
+    // close; rsp decodes nothing but chunked and refuses the rest, as nginx does.
+    if (!transferCodings(head, codings) || codings.size() != 1 || codings.front() != "chunked")
+      return refuse(502, "a response transfer coding other than chunked");
+    return {Framing::Kind::kChunked, 0, 0, {}};
+  }
+  if (head.count("content-length") > 0) {  // RFC 9112 6.3 point 5: invalid is an error
+    Framing framing = lengthFraming(head);
+    if (framing.kind == Framing::Kind::kError) framing.status = 502;
+    return framing;
+  }
+  return {Framing::Kind::kUntilClose, 0, 0, {}};  // RFC 9112 6.3 point 8
 }
 
 }  // namespace rsp

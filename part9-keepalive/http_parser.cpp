@@ -1,40 +1,88 @@
-// part9-keepalive/http_parser.cpp — part 9: the request head, parsed as its bytes arrive.
+// part9-keepalive/http_parser.cpp — part 9: request and response heads, parsed as their bytes
+// arrive. See http_parser.h.
 #include "http_parser.h"
 
 #include "http_syntax.h"
 
 namespace rsp {
 
-const std::string* RequestHead::find(std::string_view lowerName) const {
+namespace {
+
+enum class Line { kNone, kFound, kBareCr, kBareLf };
+
+// The next whole line of `buffered`, from lineStart; scanning resumes at `scan`, the first byte
+// not looked at yet. A line ends with CRLF (RFC 9112 2.2); a CR anywhere else, or an LF alone,
+// is an error. Once found, `line` is without its CRLF and both positions are after it.
+Line nextLine(std::string_view buffered, std::size_t& lineStart, std::size_t& scan,
+              std::string_view& line) {
+  for (; scan < buffered.size(); ++scan) {
+    const char c = buffered[scan];
+    const bool afterCr = scan > lineStart && buffered[scan - 1] == '\r';
+    if (afterCr && c != '\n') return Line::kBareCr;  // RFC 9112 2.2: CR only before LF
+    if (c != '\n') continue;
+    if (!afterCr) return Line::kBareLf;  // RFC 9112 2.2 lets us accept it; we do not
+    line = buffered.substr(lineStart, scan - 1 - lineStart);
+    lineStart = ++scan;
+    return Line::kFound;
+  }
+  return Line::kNone;
+}
+
+// A field line after the start line: nullptr, or why it is refused. RFC 9112 5.2 (and 2.2 right
+// after the start line): a line starting with whitespace is obs-fold or worse; we reject it.
+const char* addFieldLine(std::string_view line, std::vector<HeaderField>& fields,
+                         bool keepSpelling) {
+  if (isOws(line.front())) return "obs-fold or a line starting with whitespace";
+  std::string_view name;
+  std::string_view value;
+  if (const char* error = splitFieldLine(line, name, value)) return error;
+  fields.push_back({lowerCase(name), std::string(value), keepSpelling ? std::string(name) : ""});
+  return nullptr;
+}
+
+}  // namespace
+
+const std::string* MessageHead::find(std::string_view lowerName) const {
   for (const auto& field : fields)
     if (field.name == lowerName) return &field.value;
   return nullptr;
 }
 
-std::size_t RequestHead::count(std::string_view lowerName) const {
+std::size_t MessageHead::count(std::string_view lowerName) const {
   std::size_t n = 0;
   for (const auto& field : fields) n += field.name == lowerName;
   return n;
 }
 
+bool MessageHead::hasToken(std::string_view lowerName, std::string_view lowerToken) const {
+  for (const auto& field : fields) {
+    if (field.name != lowerName) continue;
+    std::string_view rest = field.value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (lowerCase(trimOws(rest.substr(0, comma))) == lowerToken) return true;
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  return false;
+}
+
 ParseStatus RequestParser::parse(std::string_view buffered) {
   if (phase_ == Phase::kComplete) return ParseStatus::kComplete;
   if (phase_ == Phase::kError) return ParseStatus::kError;
-  for (; scan_ < buffered.size(); ++scan_) {
-    const char c = buffered[scan_];
-    const bool afterCr = scan_ > lineStart_ && buffered[scan_ - 1] == '\r';
-    if (afterCr && c != '\n') return fail(400, "bare CR");  // RFC 9112 2.2: CR only before LF
-    if (c != '\n') continue;
-    if (!afterCr) return fail(400, "bare LF");  // RFC 9112 2.2 lets us accept it; we do not
-    const std::string_view line = buffered.substr(lineStart_, scan_ - 1 - lineStart_);
-    lineStart_ = scan_ + 1;
-    const ParseStatus status = onLine(line);
-    if (status != ParseStatus::kNeedMore) {
-      if (status == ParseStatus::kComplete) scan_ = lineStart_;  // the head ends after this LF
-      return status;
+  for (std::string_view line;;) {
+    switch (nextLine(buffered, lineStart_, scan_, line)) {
+      case Line::kNone:
+        return ParseStatus::kNeedMore;
+      case Line::kBareCr:
+        return fail(400, "bare CR");
+      case Line::kBareLf:
+        return fail(400, "bare LF");
+      case Line::kFound:
+        break;
     }
+    if (const ParseStatus status = onLine(line); status != ParseStatus::kNeedMore) return status;
   }
-  return ParseStatus::kNeedMore;
 }
 
 ParseStatus RequestParser::fail(int status, std::string reason) {
@@ -50,8 +98,8 @@ ParseStatus RequestParser::onLine(std::string_view line) {
     return onRequestLine(line);
   }
   if (line.empty()) return onEndOfHead();
-  if (isOws(line.front())) return fail(400, "obs-fold or a line starting with whitespace");
-  return onFieldLine(line);  // ^ RFC 9112 5.2 (and 2.2 right after the request line): reject
+  if (const char* error = addFieldLine(line, head_.fields, false)) return fail(400, error);
+  return ParseStatus::kNeedMore;
 }
 
 // request-line = method SP request-target SP HTTP-version (RFC 9112 3), single SPs.
@@ -116,14 +164,6 @@ ParseStatus RequestParser::onAbsoluteTarget() {
   return ParseStatus::kNeedMore;
 }
 
-ParseStatus RequestParser::onFieldLine(std::string_view line) {
-  std::string_view name;
-  std::string_view value;
-  if (const char* error = splitFieldLine(line, name, value)) return fail(400, error);
-  head_.fields.push_back({lowerCase(name), std::string(value)});
-  return ParseStatus::kNeedMore;
-}
-
 // The empty line: the head is complete. RFC 9112 3.2: a server MUST answer 400 to an HTTP/1.1
 // request without Host, to any request with more than one, and to an invalid Host value.
 ParseStatus RequestParser::onEndOfHead() {
@@ -137,6 +177,58 @@ ParseStatus RequestParser::onEndOfHead() {
   if (host != nullptr && !targetNamesHost) head_.authority = *host;  // else the target's (3.2.2)
   phase_ = Phase::kComplete;
   return ParseStatus::kComplete;
+}
+
+// The response head (RFC 9112 4): status-line = HTTP-version SP status-code SP [reason-phrase].
+ParseStatus ResponseParser::parse(std::string_view buffered) {
+  if (phase_ == Phase::kComplete) return ParseStatus::kComplete;
+  if (phase_ == Phase::kError) return ParseStatus::kError;
+  for (std::string_view line;;) {
+    switch (nextLine(buffered, lineStart_, scan_, line)) {
+      case Line::kNone:
+        return ParseStatus::kNeedMore;
+      case Line::kBareCr:
+        return fail("bare CR in the response head");
+      case Line::kBareLf:
+        return fail("bare LF in the response head");
+      case Line::kFound:
+        break;
+    }
+    if (const ParseStatus status = onLine(line); status != ParseStatus::kNeedMore) return status;
+  }
+}
+
+ParseStatus ResponseParser::fail(std::string reason) {
+  phase_ = Phase::kError;
+  errorReason_ = std::move(reason);
+  return ParseStatus::kError;
+}
+
+ParseStatus ResponseParser::onLine(std::string_view line) {
+  if (phase_ == Phase::kStatusLine) return onStatusLine(line);
+  if (line.empty()) {
+    phase_ = Phase::kComplete;
+    return ParseStatus::kComplete;
+  }
+  if (const char* error = addFieldLine(line, head_.fields, true)) return fail(error);
+  return ParseStatus::kNeedMore;
+}
+
+ParseStatus ResponseParser::onStatusLine(std::string_view line) {
+  // "HTTP/1.1 200 OK": the version as in a request (RFC 9112 2.3), a space, three digits
+  // (RFC 9110 15), then a space and the reason, which may be empty or, as nginx lets it be,
+  // missing with its space.
+  if (line.size() < 12 || line.substr(0, 5) != "HTTP/" || line[5] != '1' || line[6] != '.' ||
+      !isDigit(line[7]) || line[8] != ' ' || !isDigit(line[9]) || !isDigit(line[10]) ||
+      !isDigit(line[11]) || line[9] == '0' || (line.size() > 12 && line[12] != ' '))
+    return fail("malformed status line");
+  head_.minorVersion = line[7] == '0' ? 0 : 1;
+  head_.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (line.size() > 13) head_.reason = line.substr(13);
+  for (const char c : head_.reason)  // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )
+    if (!isFieldByte(static_cast<unsigned char>(c))) return fail("control byte in the reason");
+  phase_ = Phase::kFields;
+  return ParseStatus::kNeedMore;
 }
 
 }  // namespace rsp

@@ -1,7 +1,9 @@
 // part9-keepalive/lifecycle.cpp — part 9: stopping without cutting transfers, and reloading the
 // config without a restart. See proxy.h.
-// Same as part7-limits/lifecycle.cpp except: one pool per site, and a reload carries health
-// over from the old pool of the site with the same name.
+// Same as part8-http/lifecycle.cpp except: shutting down closes the kept-alive clients that
+// wait for nothing at once (the busy ones close after their response), and a reload carries the
+// backends' idle connections over with their health; kept-alive clients take the new config
+// with their next request.
 //
 // Both are what nginx and HAProxy do, under other signals. nginx's graceful shutdown (SIGQUIT;
 // for nginx SIGTERM is the fast one) closes the listening sockets, lets requests in flight
@@ -18,11 +20,12 @@
 namespace rsp {
 namespace {
 
-// A site that stays (same name) keeps the health of its backends that stay (pool.h).
-void carryHealth(const Routing& older, Routing& newer) {
+// A site that stays (same name) keeps the health and the idle connections of its backends that
+// stay (pool.h).
+void carryOver(const Routing& older, Routing& newer) {
   for (std::size_t i = 0; i < newer.sites.size(); ++i) {
     for (std::size_t j = 0; j < older.sites.size(); ++j) {
-      if (older.sites[j] == newer.sites[i]) newer.pools[i]->carryHealthFrom(*older.pools[j]);
+      if (older.sites[j] == newer.sites[i]) newer.pools[i]->carryOverFrom(*older.pools[j]);
     }
   }
 }
@@ -39,9 +42,11 @@ void Proxy::shutDown() {
   // Close the listener at once: new clients are refused (a reset), not left in the backlog.
   loop_.remove(listener_.fd.get());
   listener_.fd.reset();
-  for (const auto& pool : routing_->pools) pool->retire();
+  for (const auto& pool : shared_->routing->pools) pool->retire();
   log() << "shutting down: " << open_ << " open connections, waiting up to "
         << std::chrono::duration<double>(shutdownTimeout_).count() << " s";
+  shared_->draining = true;  // no client is kept alive after its response
+  shared_->idle.closeAll();  // and those waiting for their next request go now
   if (open_ == 0) return finishShutdown();
   shutdownTimer_ = loop_.timers().add(loop_.now() + shutdownTimeout_, [this] { finishShutdown(); });
 }
@@ -59,13 +64,13 @@ void Proxy::reload() {
   try {
     const Config config = loadConfig(configPath_);
     std::shared_ptr<Routing> routing = routingFor(loop_, config);  // may throw
-    carryHealth(*routing_, *routing);
+    carryOver(*shared_->routing, *routing);
     if (config.listenPort != 0 && config.listenPort != port()) {
       log() << "listenPort changed to " << config.listenPort << " in " << configPath_
             << ": ignored until a restart, still listening on " << port();
     }
-    for (const auto& pool : routing_->pools) pool->retire();  // its pairs keep it until they close
-    routing_ = std::move(routing);
+    for (const auto& pool : shared_->routing->pools) pool->retire();  // its requests keep it
+    shared_->routing = std::move(routing);
     apply(config);
     watchListener();  // maxConnections may have changed
     log() << "reloaded " << configPath_;

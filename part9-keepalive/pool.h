@@ -1,7 +1,12 @@
 // part9-keepalive/pool.h — part 9: the backends of one site, which of them are up, and the choice.
 //
-// Same as part7-limits/pool.h except: a pool is made from a PoolSettings (config.h), one site's
-// backends, balance and checks, instead of the whole Config; the proxy has one pool per site.
+// Same as part8-http/pool.h except: each backend keeps its idle connections for reuse
+// (idle_connections.h: backendKeepalive of them, for backendIdleTimeout), and a reload carries
+// them over, with the health, for a backend that stays; and a health check may be an HTTP
+// request (checkPath) instead of a bare connect.
+//
+// From part 8: a pool is made from a PoolSettings (config.h), one site's backends, balance and
+// checks; the proxy has one pool per site.
 //
 // From part 7: a reload makes a new pool while pairs in flight still hold the old one, so a
 // pool is shared (create() makes it), can be retired (no more checks), and may be destroyed
@@ -24,13 +29,16 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "backend.h"
 #include "chooser.h"
 #include "common/event_loop.h"
+#include "common/fd.h"
 #include "common/log_episode.h"
 #include "config.h"
+#include "idle_connections.h"
 
 namespace rsp {
 
@@ -45,8 +53,9 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   void retire();
   // After a reload: a backend that stays (same host and port) keeps the health `older` knew,
   // so a known-dead one does not cost the next client a connect. Down is kept only while
-  // checks run (checkInterval > 0), since only a check brings a backend back.
-  void carryHealthFrom(const BackendPool& older);
+  // checks run (checkInterval > 0), since only a check brings a backend back. Its idle
+  // connections stay too, if the keep-alive settings did not change.
+  void carryOverFrom(const BackendPool& older);
 
   std::size_t size() const { return members_.size(); }
   const Backend& backend(std::size_t index) const { return members_[index].backend; }
@@ -65,6 +74,11 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   // backend's fault, so it stays up. One line per episode.
   void outOfLocalPorts(std::size_t index);
 
+  // A kept connection to the backend, or an empty Fd (idle_connections.h).
+  Fd takeIdle(std::size_t index) { return members_[index].idle->take(); }
+  // A connection whose last response ended cleanly, kept for the next request.
+  void keepIdle(std::size_t index, Fd socket) { members_[index].idle->keep(std::move(socket)); }
+
  private:
   struct Member {
     BackendAddress address;  // as configured: what chooseBackend sees
@@ -74,12 +88,13 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
     bool checking = false;         // a health check is under way
     std::size_t checkAddress = 0;  // which of its addresses the next check tries
     LogEpisode connectFailures{};  // "cannot connect", once per episode (common/log_episode.h)
+    std::shared_ptr<IdleConnections> idle{};  // shared with the next config's pool, if it stays
   };
 
   BackendPool(EventLoop& loop, const PoolSettings& settings);
   std::optional<std::size_t> byBalance();
   std::optional<std::size_t> byLua(const sockaddr_storage& client);
-  void checkDownBackends();
+  void checkBackends();
   void scheduleCheck();
   void check(std::size_t index);
   void checked(std::size_t index, bool up);
@@ -91,6 +106,7 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   std::size_t cursor_ = 0;  // where round robin goes on from
   std::chrono::milliseconds checkInterval_;
   std::chrono::milliseconds checkTimeout_;
+  std::string checkPath_;  // empty: a check is a TCP connect
   Timers::Id checkTimer_{};
   std::optional<LuaChooser> chooser_;
   std::vector<BackendView> views_;  // what chooseBackend is told; reused from call to call

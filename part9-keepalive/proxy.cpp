@@ -1,6 +1,7 @@
 // part9-keepalive/proxy.cpp — part 9: the listening side, and its limits. See proxy.h.
-// Same as part7-limits/proxy.cpp except: the pools of the sites and the router (routingFor()),
-// and a client accepted before any backend is chosen.
+// Same as part8-http/proxy.cpp except: at maxConnections a kept-alive client that waits for
+// nothing makes room for a new one, and the descriptor budget leaves room for idle backend
+// connections.
 #include "proxy.h"
 
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -47,7 +49,9 @@ std::shared_ptr<Routing> routingFor(EventLoop& loop, const Config& config) {
     pools.push_back(BackendPool::create(loop, site.pool));  // may throw: cannot resolve
     names.push_back(site.name);
   }
-  return std::make_shared<Routing>(config.maxHeadSize, config.headerTimeout, Router(config),
+  const bool reuse = !config.sites.empty() && config.sites.front().pool.backendKeepalive > 0;
+  return std::make_shared<Routing>(config.maxHeadSize, config.headerTimeout,
+                                   config.keepaliveTimeout, config.timeouts, reuse, Router(config),
                                    std::move(pools), std::move(names));
 }
 
@@ -55,8 +59,10 @@ Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
     : loop_(loop),
       configPath_(std::move(configPath)),
       descriptorLimit_(raiseDescriptorLimit()),
-      routing_(routingFor(loop, config)),
+      shared_(std::make_shared<ClientsShared>()),
       listener_(listenOn(config.listenPort)) {
+  shared_->routing = routingFor(loop, config);
+  shared_->idle.onJoin([this] { watchListener(); });  // at maxConnections, room may be made
   apply(config);
   setNonBlocking(listener_.fd.get());
   // Accepted sockets inherit TCP_NODELAY from the listener (on Linux): one setsockopt() in all,
@@ -67,6 +73,7 @@ Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)
 }
 
 Proxy::~Proxy() {
+  shared_->idle.onJoin(nullptr);  // the connections may outlive the Proxy, inside the loop
   loop_.timers().cancel(backOffTimer_);
   loop_.timers().cancel(shutdownTimer_);
   if (listener_.fd) loop_.remove(listener_.fd.get());
@@ -74,9 +81,13 @@ Proxy::~Proxy() {
 
 // The settings a reload may change, for the clients that come after it.
 void Proxy::apply(const Config& config) {
-  timeouts_ = config.timeouts;
-  maxConnections_ =
-      config.maxConnections > 0 ? config.maxConnections : maxConnectionsFor(descriptorLimit_);
+  // Idle backend connections hold descriptors too: backendKeepalive per backend of each site.
+  std::size_t idleBudget = 0;
+  for (const Site& site : config.sites)
+    idleBudget += site.pool.backendKeepalive * site.pool.backends.size();
+  const int forPairs =
+      descriptorLimit_ - static_cast<int>(std::min<std::size_t>(idleBudget, descriptorLimit_ / 2));
+  maxConnections_ = config.maxConnections > 0 ? config.maxConnections : maxConnectionsFor(forPairs);
   shutdownTimeout_ = config.shutdownTimeout;
 }
 
@@ -94,13 +105,16 @@ void Proxy::guardedAccept() {
 void Proxy::handleAccept() {
   // Take the clients that are waiting, but at most kAcceptsPerWakeup: the rest stay in the
   // backlog, and the level-triggered listener reports them again after this batch.
-  for (int taken = 0; taken < kAcceptsPerWakeup && open_ < maxConnections_; ++taken) {
+  for (int taken = 0; taken < kAcceptsPerWakeup; ++taken) {
+    // At maxConnections, only if a kept-alive client that waits for nothing can make room.
+    if (open_ >= maxConnections_ && shared_->idle.empty()) break;
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     Fd client(::accept4(listener_.fd.get(), reinterpret_cast<sockaddr*>(&address), &length,
                         SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (client) {
       accepted(std::move(client), address);
+      if (open_ > maxConnections_) shared_->idle.closeOldest();  // the one that waited longest
     } else if (isOutOfDescriptors(errno)) {
       return outOfDescriptors(errno);
     } else if (errno != EINTR) {
@@ -119,8 +133,7 @@ void Proxy::handleAccept() {
 void Proxy::accepted(Fd client, const sockaddr_storage& address) {
   ++open_;  // first: a pair that fails at once calls pairClosed() from inside start()
   try {
-    Connection::start(loop_, std::move(client), address, routing_, timeouts_,
-                      [this] { pairClosed(); });
+    Connection::start(loop_, std::move(client), address, shared_, [this] { pairClosed(); });
   } catch (const std::exception& error) {  // bad_alloc before the pair existed: this client only
     --open_;
     log() << "cannot take a client: " << error.what();
@@ -165,11 +178,13 @@ void Proxy::resumeAccepting() {
   watchListener();
 }
 
-// Watches the listener while the proxy may take a client: below maxConnections, not paused for
-// descriptors, not shutting down (then there is no listener). No system call if unchanged.
+// Watches the listener while the proxy may take a client: below maxConnections (or with an idle
+// kept-alive client to close), not paused for descriptors, not shutting down (then there is no
+// listener). No system call if unchanged.
 void Proxy::watchListener() {
   if (!listener_.fd) return;
-  const bool open = !pausedForDescriptors_ && open_ < maxConnections_;
+  const bool room = open_ < maxConnections_ || !shared_->idle.empty();
+  const bool open = !pausedForDescriptors_ && room;
   loop_.modify(listener_.fd.get(), open ? EPOLLIN : 0u);
 }
 

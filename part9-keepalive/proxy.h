@@ -1,8 +1,14 @@
 // part9-keepalive/proxy.h — part 9: the listening side, under pressure and under an operator.
 //
-// Same as part7-limits/proxy.h except: one pool per site, and a router shared by the pairs
-// (connection.h's Routing), instead of one pool; a client is accepted before any backend is
-// chosen (its request head decides), and a reload carries health over site by site.
+// Same as part8-http/proxy.h except: what the Proxy shares with its client connections is the
+// routing of the config in force and the list of kept-alive clients waiting for a request
+// (connection.h's ClientsShared). At maxConnections the oldest of those is closed to make room;
+// on SIGTERM they all are; and the descriptors that idle backend connections may hold are kept
+// out of the default maxConnections.
+//
+// From part 8: one pool per site, and a router shared by the pairs, instead of one pool; a
+// client is accepted before any backend is chosen (its request head decides), and a reload
+// carries health over site by site.
 //
 // From part 7:
 //  - Limits (proxy.cpp). The soft descriptor limit is raised to the hard one at start-up;
@@ -71,8 +77,7 @@ class Proxy {
   EventLoop& loop_;
   const std::string configPath_;
   const int descriptorLimit_;
-  std::shared_ptr<Routing> routing_;  // pairs in flight may still hold an older one
-  Timeouts timeouts_;
+  std::shared_ptr<ClientsShared> shared_;  // requests in flight may still hold an older routing
   int maxConnections_ = 1;
   std::chrono::milliseconds shutdownTimeout_{0};
   Listener listener_;

@@ -1,8 +1,12 @@
 // part9-keepalive/request_reader.h — part 9: the request head, read before anything is connected.
 //
-// A Connection's first phase. The client's bytes go into one bounded buffer and the parser
-// (http_parser.h) looks at them as they come; nothing reaches a backend until the head is
-// complete and valid:
+// Same as part8-http/request_reader.h except: a reader may start with bytes already read (what
+// came after the previous request: the next one, pipelined), and what it read after this
+// request's body is kept for the next one (leftover()), not dropped.
+//
+// A Connection's first phase, for each request. The client's bytes go into one bounded buffer
+// and the parser (http_parser.h) looks at them as they come; nothing reaches a backend until
+// the head is complete and valid:
 //
 //   recv ──▶ buffer (at most maxHeadSize bytes) ──▶ parser ──▶ need more: recv again
 //                                                     ├──▶ error: refuse (400, 501, 505)
@@ -17,8 +21,10 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "body.h"
 #include "framing.h"
@@ -35,24 +41,31 @@ class RequestReader {
     kClosed,    // the client left (FIN or error) before its head was whole
   };
 
-  explicit RequestReader(std::size_t maxHeadSize) : maxHeadSize_(maxHeadSize) {}
+  // `pending`: bytes of this request read already, with the previous one.
+  explicit RequestReader(std::size_t maxHeadSize, std::string_view pending = {});
 
   // Reads what the client sent, at most up to maxHeadSize bytes in all, and parses it.
   Status readFrom(int fd);
+  // Parses what is buffered already (the pending bytes), without reading.
+  Status parseBuffered() { return size_ == 0 ? Status::kNeedMore : parse(); }
+  std::size_t buffered() const { return size_; }
 
   int refusal() const { return refusal_; }  // once kRefused: 400, 431, 501 or 505
   const std::string& reason() const { return reason_; }
   const RequestHead& head() const { return parser_.head(); }  // once kComplete
   const Framing& framing() const { return framing_; }
-  // Once kComplete: the bytes of the body that came with the head, up to the body's end
-  // (what comes after the end is dropped), and the counter that goes on from there.
+  // Once kComplete: the bytes of the body that came with the head, up to the body's end, and
+  // the counter that goes on from there.
   std::string_view bodyStart() const { return bodyStart_; }
-  RequestBody& body() { return body_; }
+  MessageBody& body() { return body_; }
+  // Once kComplete: what came after the body's end among those bytes (the next request).
+  std::string takeLeftover() { return std::exchange(leftover_, std::string()); }
   // Gives the buffer's memory back (up to maxHeadSize bytes) once the head is dealt with: the
   // parsed head() is kept, bodyStart() is no longer valid. A pair that is relaying, or
   // answering, holds no head buffer.
   void release() {
-    buffer_ = std::string();
+    buffer_.reset();
+    size_ = 0;
     bodyStart_ = {};
   }
 
@@ -61,12 +74,19 @@ class RequestReader {
   Status complete();
   Status refuse(int status, std::string reason);
 
-  const std::size_t maxHeadSize_;
-  std::string buffer_;
+  std::string_view received() const { return {buffer_.get(), size_}; }
+
+  std::size_t maxHeadSize_;
+  // maxHeadSize bytes (or more, for pending bytes), allocated at the first read and never
+  // zeroed: a std::string resized to maxHeadSize for each recv() zeroed 16 KiB a request, which
+  // cost three times the parsing.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;  // bytes received into buffer_
   RequestParser parser_;
   Framing framing_;
-  RequestBody body_;
+  MessageBody body_;
   std::string_view bodyStart_;
+  std::string leftover_;
   int refusal_ = 0;
   std::string reason_;
 };

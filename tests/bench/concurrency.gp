@@ -1,23 +1,24 @@
 # tests/bench/concurrency.gp — the second chart of results.md: requests/s against the number of
-# kept-alive clients (100-byte replies), one line per target. run.sh calls it as
-#   gnuplot -e "datafile='concurrency.dat'; outfile='concurrency.png'; rounds=5; targets=3; \
-#     dashes='1 1 2'" concurrency.gp
-# where concurrency.dat is tab-separated: a header line "clients", then each target's label;
-# then one line per number of clients with each target's median req/s (NA where none). dashes
-# holds a dash type per target: 1 (solid) for direct and the peers, 2 (dashed) for rsp.
-set terminal pngcairo size 1280,640 font "sans,10"
+# kept-alive clients (100-byte replies) for the byte-relaying contest (parts 2-7 and the TCP
+# peers), one panel per number of backends, so that each panel compares like with like. run.sh
+# calls it as
+#   gnuplot -e "outfile='concurrency.png'; rounds=5; benchdir='tests/bench'; panels=2;
+#     file1='...'; title1='...'; count1=9; colours1='...'; widths1='...'; dashes1='...';
+#     points1='...'; file2=..." concurrency.gp
+# and each panel is drawn by sweep-panel.gp (which says what the variables hold).
+set terminal pngcairo size 1600,760 font "sans,10"
 set output outfile
 set datafile separator "\t"
 set datafile missing "NA"
-set title sprintf("Requests per second against the number of kept-alive clients (100-byte replies)\n(median of %d interleaved rounds)", rounds)
-set logscale x
-set xlabel "clients (wrk connections, log scale)"
-set ylabel "requests per second"
-set yrange [0:*]
-set grid xtics ytics
-set key outside right top
-set xrange [35:7500]
-set xtics nomirror
-# The tics are the numbers of clients that ran (xtic(1)), not powers of ten.
-plot for [i = 2:targets + 1] datafile using 1:i:xtic(1) with linespoints lw 2 pt (i % 7) + 1 \
-     dashtype int(word(dashes, i - 1)) title columnheader(i)
+set multiplot layout 1, panels title sprintf("Relaying bytes: requests per second against the number of kept-alive clients, 100-byte replies (median of %d interleaved rounds)", rounds)
+do for [p = 1:panels] {
+  file = value(sprintf("file%d", p))
+  ptitle = value(sprintf("title%d", p))
+  count = value(sprintf("count%d", p))
+  colours = value(sprintf("colours%d", p))
+  widths = value(sprintf("widths%d", p))
+  dashes = value(sprintf("dashes%d", p))
+  points = value(sprintf("points%d", p))
+  load benchdir . "/sweep-panel.gp"
+}
+unset multiplot

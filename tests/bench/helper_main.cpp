@@ -5,8 +5,9 @@
 //       writes BYTES of the test pattern (tests/support/pattern.h) to FILE, so that the
 //       benchmark's nginx backend serves bodies a client can check byte by byte;
 //   rsp-bench-helper fetch PORT PATH [--clients N] [--rate BYTES/S] [--rcvbuf BYTES] ...
-//       N clients at once, each asking 127.0.0.1:PORT for PATH and reading the reply (slowly,
-//       with --rate and a small --rcvbuf), every byte checked against the pattern. Prints one
+//       N clients at once, each asking 127.0.0.1:PORT for PATH (HTTP/1.0, with a Host header
+//       if --host says one) and reading the reply (slowly, with --rate and a small --rcvbuf),
+//       every byte checked against the pattern. Prints one
 //       line, "clients N intact I received R expected E slowest_ms S", and exits 0 only if
 //       every client got its whole body intact.
 #include <CLI/CLI.hpp>
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   std::uint64_t rate = 0;
   int receiveBuffer = 0;
   int deadlineMs = 30000;
+  std::string host;
   auto* fetch = app.add_subcommand("fetch", "N clients at once fetch PATH from 127.0.0.1:PORT");
   fetch->add_option("PORT", port)->required();
   fetch->add_option("PATH", path)->required();
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
   fetch->add_option("--rcvbuf", receiveBuffer, "SO_RCVBUF of each client (0: system default)");
   fetch->add_option("--deadline-ms", deadlineMs, "each client gives up after this long")
       ->check(CLI::Range(1, 600000));
+  fetch->add_option("--host", host, "send this Host header (default: none)");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -99,5 +102,6 @@ int main(int argc, char** argv) {
   options.bytesPerSecond = rate;
   options.receiveBuffer = receiveBuffer;
   options.deadline = std::chrono::milliseconds(deadlineMs);
+  options.host = host;
   return fetchConcurrently(port, path, clients, options);
 }

@@ -2,7 +2,8 @@
 # servers in the background, running loads with a time limit, waiting for ports, and stopping
 # exactly the processes it started, by PID.
 #
-# It uses run.sh's WORK (the temporary directory) and adds to STARTED, PID_OF and TAKEN_PORTS.
+# It uses run.sh's WORK (the temporary directory) and STATUS_PORT (the backend's counters), and
+# adds to STARTED, PID_OF and TAKEN_PORTS.
 
 STARTED=()  # every PID the benchmark started and has not stopped yet
 declare -A PID_OF
@@ -96,13 +97,16 @@ wait_started() {
   die "$name printed no \"Started. Listening on port N.\" line after 10 s"
 }
 
-# Waits (up to 10 s) until no established connection is left on local port PORT: after a run
-# with thousands of connections the proxy may still be closing them, on the CPU the next
+# Waits (up to 10 s) until no connection is left on the proxy's port PORT, established or
+# closed by wrk but not yet by the proxy (close-wait), and its accept queue is empty: after a
+# run with thousands of connections the proxy may still be closing them, or accepting ones wrk
+# has given up on (and, for an HTTP part, forwarding their requests), on the CPU the next
 # target's run is about to use. Prints how long it waited, in tenths of a second.
 settle() {
   local port=$1 i
   for i in $(seq 0 100); do
-    [ -z "$(ss -Htn state established "sport = :$port" | head -n 1)" ] && break
+    [ -z "$(ss -Htn state established state close-wait "sport = :$port" | head -n 1)" ] &&
+      [ "$(ss -Hltn "sport = :$port" | awk '{ print $2 + 0; exit }')" = 0 ] && break
     sleep 0.1
   done
   echo "$i"
@@ -163,4 +167,23 @@ raise_fd_limit() {
     ulimit -Sn "$hard"
   fi
   FD_LIMIT=$(ulimit -Sn)
+}
+
+# One HTTP/1.0 request over bash's /dev/tcp, so that no HTTP client need be installed:
+# http_get PORT PATH [HOST] prints the whole reply (the server closes after it), or what came
+# within 5 s; nothing if the port does not answer.
+http_get() {
+  local port=$1 path=$2 host=${3:-127.0.0.1} fd
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port" || return 0
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$host" >&"$fd" || true
+  timeout 5 cat <&"$fd" || true
+  exec {fd}>&-
+}
+
+# The backend's counters (nginx's stub_status on STATUS_PORT): prints "ACCEPTS REQUESTS", the
+# connections it accepted and the requests it served since it started, this request included;
+# nothing if it did not answer.
+backend_counts() {
+  http_get "$STATUS_PORT" /status 2>/dev/null |
+    awk 'found { print $1, $3; exit } /accepts handled requests/ { found = 1 }'
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tests/bench/run.sh — the benchmark behind `./tutorial bench` (see tests/bench/README.md).
 #
-# On 127.0.0.1 only, with everything in a temporary directory, it starts an nginx backend, the
-# peers (HAProxy in TCP mode, nginx's stream module) and whichever of rsp-part2, rsp-part3 ...
-# are built (targets.sh); measures each proxy's memory while 20 slow clients download a large
-# file through it; then runs interleaved rounds of wrk through each of them and straight to the
-# backend, in several modes: kept-alive small and large replies, a new connection per request,
-# and thousands of kept-alive clients. It prints the tables and writes build/bench/results.md,
-# two charts and the raw numbers.
+# On 127.0.0.1 only, with everything in a temporary directory, it starts an nginx backend,
+# whichever of rsp-part2, rsp-part3 ... are built, and their peers (targets.sh): for parts 2-7,
+# which relay bytes, HAProxy in TCP mode and nginx's stream module; for parts 8 on, which read
+# HTTP, HAProxy in HTTP mode and nginx as an HTTP reverse proxy. It measures each proxy's
+# memory while 20 slow clients download a large file through it; then runs interleaved rounds
+# of wrk through each of them and straight to the backend, in several modes: kept-alive small
+# and large replies, a new connection per request, thousands of kept-alive clients, and (HTTP
+# only) two sites on one port; the backend counts the connections it accepts. Last, it sends
+# part 8's table of hostile requests to every HTTP target. It prints the tables and writes
+# build/bench/results.md, three charts and the raw numbers.
 #
 # Every process it starts is remembered by PID and stopped when it exits, however it exits
 # (also on Ctrl-C); it never touches a process it did not start (processes.sh). `./tutorial
@@ -23,14 +26,15 @@ Usage: ./tutorial bench [--quick] [--rounds N] [--duration SECONDS] [--modes LIS
                         [--bin DIR] [--out DIR]
 
   --quick          a look while developing: 1 round of 2 s per run, faster slow clients
-                   (about 3 minutes with parts 2-4 built, 5 with parts 2-7)
+                   (about 5 minutes with parts 2-7 built, 7 with parts 2-8)
   --rounds N       interleaved rounds: every target once per mode, in turn (default 4)
   --duration S     seconds of each wrk run (default 3)
-  --modes LIST     which of small,large,close,c500,c2000,c5000 to run (default: all)
+  --modes LIST     which of small,large,close,c500,c2000,c5000,sites,hostile to run
+                   (default: all; sites and hostile are for the HTTP parts, 8 on)
   --bin DIR        where rsp-partN and rsp-bench-helper are (default build/bin)
   --out DIR        where results.md, the charts and the raw numbers go (default build/bench)
 
-The full run takes about 12 minutes with parts 2-4 built and about 21 with parts 2-7, on two
+The full run takes about 21 minutes with parts 2-7 built and about 33 with parts 2-8, on two
 cores: it prints each run as it goes, and an estimate before it starts.
 The same settings can come from the environment: BENCH_ROUNDS, BENCH_DURATION, BENCH_MODES.
 USAGE
@@ -40,7 +44,7 @@ USAGE
 
 ROUNDS=${BENCH_ROUNDS:-4}
 DURATION=${BENCH_DURATION:-3}
-MODES=${BENCH_MODES:-small,large,close,c500,c2000,c5000}
+MODES=${BENCH_MODES:-small,large,close,c500,c2000,c5000,sites,hostile}
 BIN=build/bin
 OUT=build/bench
 HUGE_BYTES=$((11 * 1024 * 1024))  # what each slow client downloads
@@ -73,25 +77,39 @@ die() { echo "bench: $*" >&2; exit 1; }
 NOTES=()
 
 # The modes: what wrk asks for, over how many connections. The sweep is the kept-alive 100-byte
-# modes at rising numbers of clients ("small" is its first point, 50 clients).
+# modes at rising numbers of clients ("small" is its first point, 50 clients). Every mode runs
+# for both contests (TCP: parts 2-7 and their peers; HTTP: parts 8 on and theirs) except
+# "sites", which needs a proxy that reads Host: the HTTP contest alone (and direct). "hostile"
+# is not a wrk mode: part 8's hostile requests, sent once to every HTTP target, not timed.
 declare -A MODE_PATH=([small]=/small [large]=/large [close]=/small [c500]=/small [c2000]=/small
-  [c5000]=/small)
-declare -A MODE_CLIENTS=([small]=50 [large]=20 [close]=50 [c500]=500 [c2000]=2000 [c5000]=5000)
+  [c5000]=/small [sites]=/small)
+declare -A MODE_CLIENTS=([small]=50 [large]=20 [close]=50 [c500]=500 [c2000]=2000 [c5000]=5000
+  [sites]=50)
 declare -A MODE_TITLE=(
   [small]="Small file: 100 bytes, 50 kept-alive connections"
   [large]="Large file: 1 MiB, 20 kept-alive connections"
   [close]="A new connection per request: 100 bytes, 50 connections, Connection: close"
   [c500]="500 kept-alive clients, 100 bytes"
   [c2000]="2000 kept-alive clients, 100 bytes"
-  [c5000]="5000 kept-alive clients, 100 bytes")
+  [c5000]="5000 kept-alive clients, 100 bytes"
+  [sites]="Two sites on one port: 100 bytes, 50 kept-alive connections, Host a.test and b.test in turn")
 SELECTED=()
-for mode in small large close c500 c2000 c5000; do  # in this order, whatever the list's
+for mode in small large close c500 c2000 c5000 sites; do  # in this order, whatever the list's
   [[ ,$MODES, == *,$mode,* ]] && SELECTED+=("$mode")
 done
+HOSTILE=""
+[[ ,$MODES, == *,hostile,* ]] && HOSTILE=yes
 for mode in ${MODES//,/ }; do
-  [ -n "${MODE_PATH[$mode]:-}" ] || { echo "bench: unknown mode $mode (--help lists them)" >&2; exit 2; }
+  [ -n "${MODE_PATH[$mode]:-}" ] || [ "$mode" = hostile ] ||
+    { echo "bench: unknown mode $mode (--help lists them)" >&2; exit 2; }
 done
-[ ${#SELECTED[@]} -gt 0 ] || { echo "bench: --modes selects nothing" >&2; exit 2; }
+[ ${#SELECTED[@]} -gt 0 ] || [ -n "$HOSTILE" ] || { echo "bench: --modes selects nothing" >&2; exit 2; }
+# Which contests the modes need: any mode but sites and hostile has a TCP contest too.
+WANT_TCP="" WANT_HTTP=yes
+for mode in "${SELECTED[@]}"; do [ "$mode" = sites ] || WANT_TCP=yes; done
+
+# Does MODE run on TARGET? "sites" only on the HTTP contest and direct.
+runs_in() { [ "$1" != sites ] || [ "${CONTEST_OF[$2]}" != tcp ]; }
 
 for tool in nginx haproxy wrk gnuplot taskset ss pgrep timeout; do
   command -v "$tool" >/dev/null || die "$tool is missing (./tutorial bench installs it)"
@@ -155,7 +173,7 @@ fi
 
 # Descriptors: a proxy holds two per client (client and backend), wrk and the backend one. Every
 # process we start inherits this shell's limit; a mode that still does not fit is left out.
-MAX_CLIENTS=0
+MAX_CLIENTS=50  # the hostile table and the checks need a few
 for mode in "${SELECTED[@]}"; do
   [ "${MODE_CLIENTS[$mode]}" -gt "$MAX_CLIENTS" ] && MAX_CLIENTS=${MODE_CLIENTS[$mode]}
 done
@@ -169,7 +187,7 @@ for mode in "${SELECTED[@]}"; do
   fi
 done
 SELECTED=("${fitting[@]}")
-[ ${#SELECTED[@]} -gt 0 ] || die "no mode fits in $FD_LIMIT descriptors"
+[ ${#SELECTED[@]} -gt 0 ] || [ -n "$HOSTILE" ] || die "no mode fits in $FD_LIMIT descriptors"
 [ "$TW_REUSE" = 0 ] && note "net.ipv4.tcp_tw_reuse is 0: the new-connection mode may run out of local ports (wrk's connect errors); 2, the kernel's default, reuses them on loopback"
 
 # --- Starting the backend and the targets ------------------------------------------------------
@@ -184,11 +202,34 @@ chmod 755 "$WORK"  # run as root, nginx's workers switch to an unprivileged user
 start_targets
 echo "    targets: $(for t in "${TARGETS[@]}"; do printf '%s, ' "${LABEL[$t]}"; done | sed 's/, $//')"
 
-# One request through each target before any load: a broken setup fails here, clearly.
+# One request through each target before any load: a broken setup fails here, clearly. An
+# HTTP target must also send each site to its own backend port (the backend says which).
 for target in "${TARGETS[@]}"; do
-  bounded 15 "$WORK/check.out" "$BIN/rsp-bench-helper" fetch "${PORT_OF[$target]}" /small --deadline-ms 5000 ||
+  bounded 15 "$WORK/check.out" "$BIN/rsp-bench-helper" fetch "${PORT_OF[$target]}" /small --host a.test \
+    --deadline-ms 5000 ||
     die "${LABEL[$target]} (port ${PORT_OF[$target]}) did not serve /small intact: $(cat "$WORK/check.out")"
+  [ "${CONTEST_OF[$target]}" = http ] || continue
+  for site in a.test:1 b.test:2; do
+    # (lower case: HAProxy sends header names in lower case)
+    reply=$(http_get "${PORT_OF[$target]}" /small "${site%:*}" | tr -d '\r' | tr 'A-Z' 'a-z')
+    [[ $reply == "http/1."?" 200 "* && $reply == *"x-backend: ${site#*:}"* ]] ||
+      die "${LABEL[$target]} did not send Host ${site%:*} to backend ${site#*:}: $(head -n 1 <<<"$reply")"
+  done
 done
+
+# The sites mode's requests: every other one asks for b.test (wrk calls request() for each
+# request; both are built once, so that the script costs wrk next to nothing).
+cat >"$WORK/sites.lua" <<'LUA'
+local requests, n = {}, 0
+function init(args)
+  requests[0] = wrk.format("GET", "/small", { Host = "a.test" })
+  requests[1] = wrk.format("GET", "/small", { Host = "b.test" })
+end
+function request()
+  n = 1 - n
+  return requests[n]
+end
+LUA
 
 # After a run: is TARGET's process still there? An rsp part that died is noted and left out of
 # the later runs (GONE), so that one crashing part does not cost the whole benchmark; the
@@ -211,6 +252,7 @@ printf 'target\trss_before_kib\tpeak_kib\tintact\tclients\tseconds\n' >"$WORK/me
 huge_mib=$((HUGE_BYTES / 1024 / 1024))
 expected_s=$((HUGE_BYTES / SLOW_RATE + 1))
 deadline_s=$((2 * expected_s + 10))
+if [ ${#SELECTED[@]} -gt 0 ]; then  # none: only the hostile requests
 say "Memory: $SLOW_CLIENTS clients each download $huge_mib MiB at $(awk -v r="$SLOW_RATE" 'BEGIN { print r / 1e6 }') MB/s" \
   "through each proxy (about $expected_s s each, at most $deadline_s s)"
 # measure_memory TARGET: RSS before, the slow clients, the peak; appends a line to memory.tsv.
@@ -224,7 +266,7 @@ measure_memory() {
   local hwm_reset=no
   echo 5 2>/dev/null >"/proc/$pid/clear_refs" && hwm_reset=yes
   timeout -k 5 $((deadline_s + 10)) taskset -c "$LOAD_CPU" "$BIN/rsp-bench-helper" fetch \
-    "${PORT_OF[$target]}" /huge --clients "$SLOW_CLIENTS" --rate "$SLOW_RATE" \
+    "${PORT_OF[$target]}" /huge --host a.test --clients "$SLOW_CLIENTS" --rate "$SLOW_RATE" \
     --rcvbuf "$SLOW_RCVBUF" --deadline-ms $((deadline_s * 1000)) >"$WORK/slow.out" 2>"$WORK/slow.err" &
   clients_pid=$!
   STARTED+=("$clients_pid")
@@ -253,6 +295,7 @@ for target in "${TARGETS[@]}"; do
   measure_memory "$target"
   still_there "$target" "memory measurement" || true
 done
+fi
 
 # --- Throughput: interleaved rounds of wrk --------------------------------------------------
 
@@ -288,33 +331,49 @@ WRK_AWK='
 TIME_WAIT_MAX=0
 run_wrk() {
   local round=$1 mode=$2 target=$3 clients=${MODE_CLIENTS[$2]} header=() overflows load settled
+  local before conns=NA requests=NA
   [ "$mode" = close ] && header=(-H "Connection: close")
+  [ "$mode" = sites ] && header=(-s "$WORK/sites.lua")
   load=$(cut -d' ' -f1 /proc/loadavg)
   overflows=$(tcp_counter ListenOverflows)
+  before=$(backend_counts)
   bounded $((DURATION + 30)) "$WORK/wrk.out" taskset -c "$LOAD_CPU" wrk -t1 -c"$clients" \
     -d"${DURATION}s" --timeout "${WRK_TIMEOUT}s" --latency "${header[@]}" \
     "http://127.0.0.1:${PORT_OF[$target]}${MODE_PATH[$mode]}" || true
   overflows=$(($(tcp_counter ListenOverflows) - overflows))
-  settled=$(settle "${PORT_OF[$target]}")
+  # direct: wrk's connections end with wrk; and the backend's port also holds the HTTP peers'
+  # idle connections, which would make any wait for it last its whole 10 s.
+  settled=0
+  [ "$target" = direct ] || settled=$(settle "${PORT_OF[$target]}")
+  # The connections the backend accepted and the requests it served during the run and the
+  # settling, less the reading of the counters itself (one of each).
+  read -r conns requests <<<"$(backend_counts | awk -v before="$before" '
+    { split(before, b, " "); if (b[1] == "" || $1 == "") print "NA NA"
+      else print $1 - b[1] - 1, $2 - b[2] - 1 }')"
   if [ "$mode" = close ]; then  # how many sockets wait in TIME_WAIT: see README, "new connections"
     local tw
     tw=$(ss -s | sed -n 's/.*timewait \([0-9]*\).*/\1/p')
     [ "${tw:-0}" -gt "$TIME_WAIT_MAX" ] && TIME_WAIT_MAX=$tw
   fi
-  LINE="$round	$target	$mode	$clients	$(awk "$WRK_AWK" "$WORK/wrk.out")	$overflows	$load	$settled"
+  LINE="$round	$target	$mode	$clients	$(awk "$WRK_AWK" "$WORK/wrk.out")	$overflows	$load	$settled	$conns	$requests"
   echo "$LINE" >>"$WORK/rounds.tsv"
 }
 
-printf 'round\ttarget\tmode\tclients\trps\tp50_ms\tp99_ms\terrors\ttimeouts\toverflows\tload1\tsettle_ds\n' \
+printf 'round\ttarget\tmode\tclients\trps\tp50_ms\tp99_ms\terrors\ttimeouts\toverflows\tload1\tsettle_ds\tbackend_conns\tbackend_requests\n' \
   >"$WORK/rounds.tsv"
-runs=$((ROUNDS * ${#SELECTED[@]} * ${#TARGETS[@]}))
+runs=0
+for mode in "${SELECTED[@]}"; do
+  for target in "${TARGETS[@]}"; do runs_in "$mode" "$target" && runs=$((runs + ROUNDS)); done
+done
 estimate=$((runs * (DURATION + 1) / 60 + 1))
+if [ ${#SELECTED[@]} -gt 0 ]; then  # none: only the hostile requests
 say "Throughput: $ROUNDS rounds × ${#SELECTED[@]} modes (${SELECTED[*]}) × ${#TARGETS[@]} targets," \
   "$runs runs of $DURATION s: about $estimate min"
 done_runs=0
 for round in $(seq "$ROUNDS"); do
   for mode in "${SELECTED[@]}"; do
     for target in "${TARGETS[@]}"; do
+      runs_in "$mode" "$target" || continue
       done_runs=$((done_runs + 1))
       [ -n "${GONE[$target]:-}" ] && continue
       run_wrk "$round" "$mode" "$target"
@@ -328,9 +387,12 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
+fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say "Stopping what the benchmark started"
 stop_all
+
+if [ -n "$HOSTILE" ]; then source "$BENCH_DIR/hostile.sh"; fi
 
 source "$BENCH_DIR/report.sh"

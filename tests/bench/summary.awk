@@ -7,7 +7,9 @@
 # (this target's req/s ÷ direct's, ÷ its HAProxy peer's, in the same round and mode, a minute
 # apart at most) and then their median: that cancels most of the drift of a shared machine
 # between rounds. So "vs direct" is not rps ÷ direct's rps of this table, and need not equal it.
-# Errors, time-outs and listen-queue overflows are totals over the rounds.
+# Errors, time-outs and listen-queue overflows are totals over the rounds. Backend connections
+# per 1,000 requests: the connections the backend accepted ÷ the requests it served, over all
+# the rounds together (NA if the backend's counters could not be read).
 
 # The median of the numbers in `list` (separated by spaces), or NA if there are none.
 function median(list,    values, n, i, j, value) {
@@ -40,6 +42,8 @@ file == 1 { peer[$1] = $4; next }  # targets.tsv: target, label, backends, peer
   if (!(key in seen)) { seen[key] = 1; order[++count] = key; clients[key] = $4 }
   runs[key]++
   errors[key] += $8; timeouts[key] += $9; overflows[key] += $10
+  if ($13 == "NA" || $13 == "") countsMissing[key] = 1
+  else { backendConns[key] += $13; backendRequests[key] += $14 }
   if ($5 == "NA") { failed[key]++; next }  # wrk printed no report: no numbers
   roundSeen[round] = 1
   rps[round, target, mode] = $5  # 0 if no request completed: a result, not a failure
@@ -49,7 +53,7 @@ file == 1 { peer[$1] = $4; next }  # targets.tsv: target, label, backends, peer
 }
 END {
   print "target", "mode", "clients", "rps", "p50_ms", "p99_ms", "vs_direct", "vs_haproxy", "errors",
-    "timeouts", "overflows", "runs", "failed_runs"
+    "timeouts", "overflows", "runs", "failed_runs", "conns_per_1k"
   for (i = 1; i <= count; i++) {
     split(order[i], k, SUBSEP)
     key = order[i]
@@ -57,6 +61,8 @@ END {
       number(median(p50List[key]), "%.3f"), number(median(p99List[key]), "%.3f"),
       number(median(ratios(k[1], k[2], "direct")), "%.3f"),
       number(median(ratios(k[1], k[2], peer[k[1]])), "%.3f"),
-      errors[key] + 0, timeouts[key] + 0, overflows[key] + 0, runs[key] + 0, failed[key] + 0
+      errors[key] + 0, timeouts[key] + 0, overflows[key] + 0, runs[key] + 0, failed[key] + 0,
+      (key in countsMissing) || backendRequests[key] <= 0 ? "NA" : \
+        sprintf("%.1f", 1000 * backendConns[key] / backendRequests[key])
   }
 }

@@ -1,9 +1,14 @@
 # tests/bench/tables.awk — the result tables, for the terminal (format=text) or results.md
 # (format=markdown). run.sh calls it as
 #   awk -F'\t' -v format=markdown -v rounds=R -v duration=D ... -f tables.awk \
-#     targets.tsv modes.tsv summary.tsv memory.tsv
-# targets.tsv: target, label, backends, peer (in run order); modes.tsv: mode, clients, title,
-# sweep (yes for the kept-alive 100-byte modes that make up the concurrency sweep).
+#     -v hostileFile=hostile.tsv -v hostileTargets="..." targets.tsv modes.tsv summary.tsv \
+#     memory.tsv hostile.tsv
+# targets.tsv: target, label, backends, peer, contest (tcp, http or both), role (in run order);
+# modes.tsv: mode, clients, title, sweep (yes for the kept-alive 100-byte modes that make up
+# the concurrency sweep); hostile.tsv (may be empty): case, clause, rsp's answer, then one
+# answer per target of hostileTargets (a space-separated list of target names).
+# The throughput tables come in two sections: relaying bytes (parts 2-7 and the TCP peers) and
+# HTTP (parts 8 on and the HTTP peers); direct, the ceiling, is in both.
 
 function row(cells, n,    i, line, width) {
   if (format == "markdown") {
@@ -38,31 +43,47 @@ function setWidths(list,    n, w, i) {
   for (i = 1; i <= n; i++) widths[i + 1] = w[i]
 }
 
-function modeTable(mode,    i, t, c, n) {
+# Is target t in the section of contest `contest`?
+function inContest(t, contest) { return targetContest[t] == "both" || targetContest[t] == contest }
+
+# How many of contest's rows (not direct) have numbers for mode.
+function contestRows(mode, contest,    i, t, rows) {
+  for (i = 1; i <= count; i++) {
+    t = order[i]
+    if (targetContest[t] == contest && (t, mode) in rps) rows++
+  }
+  return rows
+}
+
+function modeTable(mode, contest,    i, t, c, n) {
   print heading("###", title[mode])
   print ""
-  n = split("target|backends|req/s|p50|p99|vs direct|vs HAProxy|errors|time-outs|overflows", c, "|")
-  setWidths("9 9 9 9 10 11 7 10 10")
+  n = split("target|backends|req/s|p50|p99|vs direct|vs HAProxy|errors|time-outs|overflows|backend conns per 1k req", c, "|")
+  setWidths("9 9 9 9 10 11 7 10 10 10")
+  if (format != "markdown") c[11] = "conns/1k"
   print row(c, n)
   if (format == "markdown") print rule(n)
   for (i = 1; i <= count; i++) {
     t = order[i]
-    if (!((t, mode) in rps)) continue
+    if (!((t, mode) in rps) || !inContest(t, contest)) continue
     c[1] = label[t]; c[2] = backends[t]; c[3] = rps[t, mode] == "NA" ? "n/a" : rps[t, mode]
     c[4] = ms(p50[t, mode]); c[5] = ms(p99[t, mode])
     c[6] = ratio(vsDirect[t, mode]); c[7] = ratio(vsHaproxy[t, mode])
+    if (t == "direct" && contest == "http") c[7] = "n/a"  # its ratio is to HAProxy mode tcp
     c[8] = errors[t, mode]; c[9] = timeouts[t, mode]; c[10] = overflows[t, mode]
+    c[11] = perThousand[t, mode] == "NA" || perThousand[t, mode] == "" ? "n/a" : perThousand[t, mode]
     if (failed[t, mode] > 0) c[8] = c[8] " (" failed[t, mode] " of " runs[t, mode] " runs gave no numbers)"
     print row(c, n)
   }
   print ""
   print italic("vs direct, vs HAProxy: the median over the rounds of this row's req/s divided by")
   print italic("direct's (by the HAProxy row with as many backends) in the same round; errors,")
-  print italic("time-outs, overflows: totals over the " rounds " rounds.")
+  print italic("time-outs, overflows: totals over the " rounds " rounds; backend conns per 1k req:")
+  print italic("connections the backend accepted per 1,000 requests it served, all rounds together.")
   print ""
 }
 
-function sweepTable(    i, j, t, c, n, m, mode, cells) {
+function sweepTable(contest,    i, j, t, c, n, m, mode, cells) {
   if (sweepCount < 2) return
   print heading("###", "Concurrency sweep: req/s, and p99 in brackets (kept-alive, 100 bytes)")
   print ""
@@ -74,6 +95,7 @@ function sweepTable(    i, j, t, c, n, m, mode, cells) {
   if (format == "markdown") print rule(n)
   for (i = 1; i <= count; i++) {
     t = order[i]
+    if (!inContest(t, contest)) continue
     cells = 0
     c[1] = label[t]; c[2] = backends[t]
     for (j = 1; j <= sweepCount; j++) {
@@ -107,8 +129,45 @@ function memoryTable(    i, t, c, m) {
   }
 }
 
+# Part 8's hostile requests: each target's answer beside what rsp's own test expects.
+function hostileTable(    n, i, j, c, m, same) {
+  if (!hostileCount || hostileDone++) return
+  n = split(hostileTargets, names, " ")
+  print heading("##", "Hostile requests: part 8's table (tests/http/hostile.tsv), not timed")
+  print ""
+  print italic("Each cell: the status the target answered (or closed, reset, timeout, no-status) and,")
+  print italic("in brackets, whether a byte of the request reached the backend. \"rsp expects\": what")
+  print italic("part 8's tests assert; the HTTP peers run with their default buffers.")
+  print ""
+  m = split("case|RFC|rsp expects", c, "|")
+  for (j = 1; j <= n; j++) c[m + j] = label[names[j]]
+  setWidths("40 12 22 22 22 22 22 22")
+  if (format == "markdown") {
+    print row(c, m + n)
+    print rule(m + n)
+    for (i = 1; i <= hostileCount; i++) {
+      split(hostileRow[i], cell, "\t")
+      for (j = 1; j <= m + n; j++) c[j] = cell[j]
+      print row(c, m + n)
+    }
+    print ""
+  }
+  for (j = 1; j <= n; j++) {
+    same = 0
+    for (i = 1; i <= hostileCount; i++) {
+      split(hostileRow[i], cell, "\t")
+      split(cell[m + j], answer, " ")
+      if (answer[1] == cell[3]) same++
+    }
+    print italic(label[names[j]] ": " same " of " hostileCount " rows answered as rsp expects") \
+      (format == "markdown" ? "  " : "")
+  }
+  print ""
+}
+
+FILENAME == hostileFile { hostileRow[++hostileCount] = $0; next }  # no header
 FNR == 1 { file++; next }  # each file's header
-file == 1 { order[++count] = $1; label[$1] = $2; backends[$1] = $3; next }
+file == 1 { order[++count] = $1; label[$1] = $2; backends[$1] = $3; targetContest[$1] = $5; next }
 file == 2 {
   modes[++modeCount] = $1; clients[$1] = $2; title[$1] = $3
   if ($4 == "yes") sweep[++sweepCount] = $1
@@ -118,14 +177,27 @@ file == 3 {
   t = $1; m = $2
   rps[t, m] = $4; p50[t, m] = $5; p99[t, m] = $6; vsDirect[t, m] = $7; vsHaproxy[t, m] = $8
   errors[t, m] = $9; timeouts[t, m] = $10; overflows[t, m] = $11; runs[t, m] = $12
-  failed[t, m] = $13
+  failed[t, m] = $13; perThousand[t, m] = $14
   next
 }
-file == 4 { before[$1] = $2; peak[$1] = $3; intact[$1] = $4; slowClients[$1] = $5; memoryRows++ }
+file == 4 { before[$1] = $2; peak[$1] = $3; intact[$1] = $4; slowClients[$1] = $5; memoryRows++; next }
 END {
-  print heading("##", "Throughput: median of " rounds " rounds of " duration " s per run (wrk -t1)")
-  print ""
-  for (i = 1; i <= modeCount; i++) modeTable(modes[i])
-  sweepTable()
+  for (section = 1; section <= 2; section++) {
+    contest = section == 1 ? "tcp" : "http"
+    tables = 0
+    for (i = 1; i <= modeCount; i++) if (contestRows(modes[i], contest)) tables++
+    if (!tables) continue
+    if (contest == "tcp")
+      print heading("##", "Relaying bytes: parts 2-7 against HAProxy mode tcp and nginx stream")
+    else
+      print heading("##", "HTTP: parts 8 on against HAProxy mode http and nginx http")
+    print ""
+    print italic("Median of " rounds " rounds of " duration " s per run (wrk -t1).")
+    print ""
+    for (i = 1; i <= modeCount; i++) if (contestRows(modes[i], contest)) modeTable(modes[i], contest)
+    sweepTable(contest)
+    if (contest == "http") hostileTable()
+  }
+  if (!hostileDone) hostileTable()  # when only the hostile mode ran
   memoryTable()
 }

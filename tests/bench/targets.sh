@@ -1,21 +1,32 @@
 # tests/bench/targets.sh — the benchmark's backend and targets, sourced by run.sh: the nginx
-# backend (one worker, two ports), the peers (HAProxy, nginx stream, each with default and with
-# 64 KiB buffers, and over two backends when an rsp part balances), and every rsp-partN from 2
-# on that is built, each with the config its part reads.
+# backend (one worker, two ports, and a third for its counters), and two contests. Relaying
+# bytes: the TCP peers (HAProxy mode tcp, nginx stream, each with default and with 64 KiB
+# buffers, and over two backends when an rsp part balances) and the rsp parts 2-7. HTTP: the
+# HTTP peers (HAProxy mode http, nginx as an HTTP reverse proxy, default and 64 KiB buffers)
+# and the rsp parts from 8 on, all with the same two sites on one port. Every rsp-partN from 2
+# on that is built takes part, each with the config its part reads.
 #
-# It uses run.sh's settings (BIN, WORK, BENCH_DIR, LOAD_CPU, PROXY_CPU, MAX_CLIENTS) and helpers.
+# It uses run.sh's settings (BIN, WORK, BENCH_DIR, LOAD_CPU, PROXY_CPU, MAX_CLIENTS, WANT_TCP,
+# WANT_HTTP) and helpers.
 
 TARGETS=()  # in the order they run
-declare -A LABEL PORT_OF PROCESS_OF MEASURED_PID BACKENDS_OF PEER_OF
+declare -A LABEL PORT_OF PROCESS_OF MEASURED_PID BACKENDS_OF PEER_OF CONTEST_OF ROLE_OF
 
-# add_target NAME LABEL PORT PROCESS BACKENDS [PID]: PROCESS is start's name for what serves
-# the port, BACKENDS how many backends it balances over (1 or 2), PID the process whose memory
-# we measure (none for direct). Its "vs HAProxy" ratio is taken against the HAProxy row with
-# the same number of backends.
+# The first part that reads HTTP: parts from here on are in the HTTP contest.
+FIRST_HTTP_PART=8
+
+# add_target NAME LABEL PORT PROCESS BACKENDS CONTEST ROLE [PID]: PROCESS is start's name for
+# what serves the port, BACKENDS how many backends it balances over (1 or 2), CONTEST tcp, http
+# or both (direct), ROLE what the charts make of it (direct, haproxy, nginx, haproxy-64k,
+# nginx-64k, part, lua), PID the process whose memory we measure (none for direct). Its "vs
+# HAProxy" ratio is taken against the HAProxy row of its contest with as many backends.
 add_target() {
   TARGETS+=("$1")
-  LABEL[$1]=$2 PORT_OF[$1]=$3 PROCESS_OF[$1]=$4 BACKENDS_OF[$1]=$5 MEASURED_PID[$1]=${6:-}
-  if [ "$5" = 2 ]; then PEER_OF[$1]=haproxy-2; else PEER_OF[$1]=haproxy; fi
+  LABEL[$1]=$2 PORT_OF[$1]=$3 PROCESS_OF[$1]=$4 BACKENDS_OF[$1]=$5 CONTEST_OF[$1]=$6
+  ROLE_OF[$1]=$7 MEASURED_PID[$1]=${8:-}
+  if [ "$6" = http ]; then PEER_OF[$1]=haproxy-http
+  elif [ "$5" = 2 ]; then PEER_OF[$1]=haproxy-2
+  else PEER_OF[$1]=haproxy; fi
 }
 
 # The second backend's port, or nothing for one backend (render then drops its lines).
@@ -26,15 +37,19 @@ start_backend() {
   BACKEND_PORT=$PORT
   pick_port
   BACKEND_PORT2=$PORT
+  pick_port
+  STATUS_PORT=$PORT
   render "$BENCH_DIR/nginx-backend.conf" "$WORK/nginx-backend.conf" DIR="$WORK" \
-    PORT="$BACKEND_PORT" PORT2="$BACKEND_PORT2" CONNECTIONS=$((2 * MAX_CLIENTS + 100))
+    PORT="$BACKEND_PORT" PORT2="$BACKEND_PORT2" STATUS_PORT="$STATUS_PORT" \
+    CONNECTIONS=$((2 * MAX_CLIENTS + 100))
   start backend "$LOAD_CPU" nginx -e "$WORK/backend.err" -p "$WORK" -c "$WORK/nginx-backend.conf"
   wait_listening backend "$BACKEND_PORT"
   wait_listening backend "$BACKEND_PORT2"
-  add_target direct "direct" "$BACKEND_PORT" backend 1
+  wait_listening backend "$STATUS_PORT"
+  add_target direct "direct" "$BACKEND_PORT" backend 1 both direct
 }
 
-# start_haproxy NAME LABEL BUFSIZE BACKENDS
+# start_haproxy NAME LABEL BUFSIZE BACKENDS ROLE: in TCP mode (haproxy.cfg).
 start_haproxy() {
   local name=$1
   pick_port
@@ -42,27 +57,60 @@ start_haproxy() {
     BUFSIZE="$3" BACKEND_PORT="$BACKEND_PORT" BACKEND_PORT2="$(second_port "$4")"
   start "$name" "$PROXY_CPU" haproxy -db -f "$WORK/$name.cfg"
   wait_listening "$name" "$PORT"
-  add_target "$name" "$2" "$PORT" "$name" "$4" "${PID_OF[$name]}"
+  add_target "$name" "$2" "$PORT" "$name" "$4" tcp "$5" "${PID_OF[$name]}"
 }
 
-# start_nginx_stream NAME LABEL BUFFER BACKENDS
+# start_haproxy_http NAME LABEL BUFSIZE ROLE: in HTTP mode, two sites (haproxy-http.cfg).
+start_haproxy_http() {
+  local name=$1
+  pick_port
+  render "$BENCH_DIR/haproxy-http.cfg" "$WORK/$name.cfg" PORT="$PORT" \
+    MAXCONN=$((MAX_CLIENTS + 100)) BUFSIZE="$3" BACKEND_PORT="$BACKEND_PORT" \
+    BACKEND_PORT2="$BACKEND_PORT2"
+  start "$name" "$PROXY_CPU" haproxy -db -f "$WORK/$name.cfg"
+  wait_listening "$name" "$PORT"
+  add_target "$name" "$2" "$PORT" "$name" 1 http "$4" "${PID_OF[$name]}"
+}
+
+# Sets WORKER to the worker process of the nginx started as NAME (the master's child): the
+# worker does the proxying, so its memory is the one to measure.
+find_nginx_worker() {
+  local name=$1 i
+  WORKER=""
+  for i in $(seq 50); do
+    WORKER=$(pgrep -P "${PID_OF[$name]}" | head -n 1 || true)
+    [ -n "$WORKER" ] && break
+    sleep 0.1
+  done
+  [ -n "$WORKER" ] || die "$name: nginx's worker process did not appear"
+  STARTED+=("$WORKER")  # stopped with its master; remembered in case the master is killed
+}
+
+# start_nginx_stream NAME LABEL BUFFER BACKENDS ROLE
 start_nginx_stream() {
-  local name=$1 worker="" i
+  local name=$1
   pick_port
   render "$BENCH_DIR/nginx-stream.conf" "$WORK/$name.conf" DIR="$WORK" NAME="$name" PORT="$PORT" \
     CONNECTIONS=$((2 * MAX_CLIENTS + 100)) BUFFER="$3" STREAM_MODULE="$STREAM_MODULE" \
     BACKEND_PORT="$BACKEND_PORT" BACKEND_PORT2="$(second_port "$4")"
   start "$name" "$PROXY_CPU" nginx -e "$WORK/$name.err" -p "$WORK" -c "$WORK/$name.conf"
   wait_listening "$name" "$PORT"
-  # The worker does the proxying: its memory is the one to measure. It is the master's child.
-  for i in $(seq 50); do
-    worker=$(pgrep -P "${PID_OF[$name]}" | head -n 1 || true)
-    [ -n "$worker" ] && break
-    sleep 0.1
-  done
-  [ -n "$worker" ] || die "$name: nginx's worker process did not appear"
-  STARTED+=("$worker")  # stopped with its master; remembered in case the master is killed
-  add_target "$name" "$2" "$PORT" "$name" "$4" "$worker"
+  find_nginx_worker "$name"
+  add_target "$name" "$2" "$PORT" "$name" "$4" tcp "$5" "$WORKER"
+}
+
+# start_nginx_http NAME LABEL BUFFER BUFFERS ROLE: an HTTP reverse proxy, two sites
+# (nginx-http.conf); BUFFER is proxy_buffer_size, BUFFERS proxy_buffers ("8 4k").
+start_nginx_http() {
+  local name=$1
+  pick_port
+  render "$BENCH_DIR/nginx-http.conf" "$WORK/$name.conf" DIR="$WORK" NAME="$name" PORT="$PORT" \
+    CONNECTIONS=$((2 * MAX_CLIENTS + 100)) BUFFER="$3" BUFFERS="$4" \
+    BACKEND_PORT="$BACKEND_PORT" BACKEND_PORT2="$BACKEND_PORT2"
+  start "$name" "$PROXY_CPU" nginx -e "$WORK/$name.err" -p "$WORK" -c "$WORK/$name.conf"
+  wait_listening "$name" "$PORT"
+  find_nginx_worker "$name"
+  add_target "$name" "$2" "$PORT" "$name" 1 http "$5" "$WORKER"
 }
 
 # The built parts from 2 on, in order: "2 3 4 ...".
@@ -83,7 +131,13 @@ write_config() {
   {
     echo "-- rsp-part$n's config for the benchmark"
     echo "listenPort = 0"
-    if [ "$n" -ge 6 ]; then  # parts 6 on balance: over the backend's two ports
+    if [ "$n" -ge "$FIRST_HTTP_PART" ]; then  # HTTP: two sites on one port, as the HTTP peers
+      echo "sites = {"
+      echo "  [\"a.test\"] = { backends = { \"127.0.0.1:$BACKEND_PORT\" } },"
+      echo "  [\"b.test\"] = { backends = { \"127.0.0.1:$BACKEND_PORT2\" } },"
+      echo "}"
+      echo 'defaultSite = "a.test"  -- wrk says "Host: 127.0.0.1:PORT"'
+    elif [ "$n" -ge 6 ]; then  # parts 6 on balance: over the backend's two ports
       echo "backends = { \"127.0.0.1:$BACKEND_PORT\", \"127.0.0.1:$BACKEND_PORT2\" }"
       echo 'balance = "roundrobin"'
     else
@@ -107,9 +161,10 @@ write_config() {
 
 # start_part N [lua]
 start_part() {
-  local n=$1 name="part$1" label="rsp-part$1" backends=1
-  [ "${2:-}" = lua ] && name+="-lua" label+=" (chooseBackend)"
+  local n=$1 name="part$1" label="rsp-part$1" backends=1 contest=tcp role=part
+  [ "${2:-}" = lua ] && name+="-lua" label+=" (chooseBackend)" role=lua
   [ "$n" -ge 6 ] && backends=2
+  [ "$n" -ge "$FIRST_HTTP_PART" ] && backends=1 contest=http
   if [ "$n" -le 2 ]; then
     start "$name" "$PROXY_CPU" "$BIN/rsp-part$n" 0 127.0.0.1 "$BACKEND_PORT"
   else
@@ -117,32 +172,77 @@ start_part() {
     start "$name" "$PROXY_CPU" "$BIN/rsp-part$n" "$WORK/$name.lua"
   fi
   wait_started "$name"
-  add_target "$name" "$label" "$PORT" "$name" "$backends" "${PID_OF[$name]}"
+  add_target "$name" "$label" "$PORT" "$name" "$backends" "$contest" "$role" "${PID_OF[$name]}"
 }
 
-# Everything, in the order the rounds visit it. Parts 6 on balance over two backends, so when
-# one is built the peers run over two backends too, as rows of their own.
-start_targets() {
-  local parts n last=""
-  parts=$(built_parts)
-  start_backend
-  start_haproxy haproxy "HAProxy $HAPROXY_VERSION" 16384 1
-  start_nginx_stream nginx "nginx $NGINX_VERSION stream" 16k 1
-  start_haproxy haproxy-64k "HAProxy $HAPROXY_VERSION (64 KiB buffers)" 65536 1
-  start_nginx_stream nginx-64k "nginx $NGINX_VERSION stream (64 KiB buffers)" 64k 1
+# The TCP contest: its peers and parts 2-7 (PARTS: the built ones from 2 on). Parts 6 on
+# balance over two backends, so when one is built the peers run over two backends too, as rows
+# of their own.
+start_tcp_targets() {
+  local n last=""
+  start_haproxy haproxy "HAProxy $HAPROXY_VERSION" 16384 1 haproxy
+  start_nginx_stream nginx "nginx $NGINX_VERSION stream" 16k 1 nginx
+  start_haproxy haproxy-64k "HAProxy $HAPROXY_VERSION (64 KiB buffers)" 65536 1 haproxy-64k
+  start_nginx_stream nginx-64k "nginx $NGINX_VERSION stream (64 KiB buffers)" 64k 1 nginx-64k
   note "rsp-part1 is left out: it serves one client at a time and holds each connection until the backend closes it, so wrk's kept-alive connections would wait behind one another"
-  [ -n "$parts" ] || note "no rsp-partN from 2 on is built in $BIN"
-  for n in $parts; do
+  for n in $1; do
+    [ "$n" -ge "$FIRST_HTTP_PART" ] && continue
     if [ "$n" -lt 6 ]; then start_part "$n"; else last=$n; fi
   done
   if [ -z "$last" ]; then
-    note "the two-backend rows are left out: no rsp part that balances (6 on) is built"
+    note "the two-backend rows are left out: no rsp part that balances (6 to 7) is built"
     return 0
   fi
-  start_haproxy haproxy-2 "HAProxy $HAPROXY_VERSION (2 backends)" 16384 2
-  start_nginx_stream nginx-2 "nginx $NGINX_VERSION stream (2 backends)" 16k 2
-  for n in $parts; do
-    if [ "$n" -ge 6 ]; then start_part "$n"; fi
+  start_haproxy haproxy-2 "HAProxy $HAPROXY_VERSION (2 backends)" 16384 2 haproxy
+  start_nginx_stream nginx-2 "nginx $NGINX_VERSION stream (2 backends)" 16k 2 nginx
+  for n in $1; do
+    if [ "$n" -ge 6 ] && [ "$n" -lt "$FIRST_HTTP_PART" ]; then start_part "$n"; fi
   done
   start_part "$last" lua
+}
+
+# The HTTP contest: its peers and the parts from 8 on, over the backend's two ports as sites
+# a.test and b.test (the default). nginx's default buffers are 8 × 4 KiB for a reply and 4 KiB
+# for its head; HAProxy's 16 KiB per direction. start_http_targets [peers [BEFORE]]: with
+# "peers", only the peers with default buffers (and the parts); BEFORE NAME, a command run
+# before each target is started (the hostile table gives each a backend of its own).
+start_http_targets() {
+  local only=${1:-} before=${2:-true} n
+  "$before" haproxy-http
+  start_haproxy_http haproxy-http "HAProxy $HAPROXY_VERSION http" 16384 haproxy
+  "$before" nginx-http
+  start_nginx_http nginx-http "nginx $NGINX_VERSION http" 4k "8 4k" nginx
+  if [ "$only" != peers ]; then
+    start_haproxy_http haproxy-http-64k "HAProxy $HAPROXY_VERSION http (64 KiB buffers)" 65536 \
+      haproxy-64k
+    start_nginx_http nginx-http-64k "nginx $NGINX_VERSION http (64 KiB buffers)" 64k "4 64k" \
+      nginx-64k
+  fi
+  for n in $(built_parts); do
+    [ "$n" -ge "$FIRST_HTTP_PART" ] || continue
+    "$before" "part$n"
+    start_part "$n"
+  done
+}
+
+# Everything, in the order the rounds visit it: direct, then each contest the selected modes
+# need (WANT_TCP, WANT_HTTP) and that has an rsp part built; with no part built at all, the
+# TCP peers alone, as a look at them.
+start_targets() {
+  local parts n tcp="" http=""
+  parts=$(built_parts)
+  for n in $parts; do
+    if [ "$n" -ge "$FIRST_HTTP_PART" ]; then http=yes; else tcp=yes; fi
+  done
+  [ -n "$parts" ] || { note "no rsp-partN from 2 on is built in $BIN"; tcp=yes; }
+  start_backend
+  if [ -n "$WANT_TCP" ] && [ -n "$tcp" ]; then start_tcp_targets "$parts"; fi
+  if [ -n "$WANT_TCP" ] && [ -z "$tcp" ]; then
+    note "the TCP contest (HAProxy mode tcp, nginx stream) is left out: no rsp part from 2 to 7 is built in $BIN"
+  fi
+  if [ -n "$WANT_HTTP" ] && [ -n "$http" ]; then start_http_targets; fi
+  if [ -n "$WANT_HTTP" ] && [ -z "$http" ]; then
+    note "the HTTP contest (HAProxy mode http, nginx http) is left out: no rsp part from $FIRST_HTTP_PART on is built in $BIN"
+  fi
+  return 0
 }

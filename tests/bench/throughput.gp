@@ -1,4 +1,5 @@
-# tests/bench/throughput.gp — the first chart of results.md: each proxy's requests/s relative to
+# tests/bench/throughput.gp — the first chart of results.md: for the byte-relaying contest
+# (parts 2-7 and the TCP peers; http.gp draws the HTTP one), each proxy's requests/s relative to
 # a direct connection, for the small file, the large file and a new connection per request, side
 # by side. run.sh calls it as
 #   gnuplot -e "datafile='throughput.dat'; outfile='throughput.png'; rounds=5" throughput.gp
@@ -8,7 +9,7 @@ set terminal pngcairo size 1280,640 font "sans,10"
 set output outfile
 set datafile separator "\t"
 set datafile missing "NA"
-set title sprintf("Requests per second through each proxy, relative to a direct connection\n(median of %d interleaved rounds of per-round ratios; 1.0 = as fast as no proxy at all)", rounds)
+set title sprintf("Relaying bytes: requests per second through each proxy, relative to a direct connection\n(median of %d interleaved rounds of per-round ratios; 1.0 = as fast as no proxy at all)", rounds)
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1

@@ -3,18 +3,26 @@
 # HAProxy, with what rsp answers beside them. Not part of the test suite: a measurement that
 # the part 8 post quotes.
 #
-#   tests/http/compare.sh [--rsp PATH-TO-rsp-partN]
+#   tests/http/compare.sh [--rsp PATH-TO-rsp-partN]...
 #
 # Starts, on free loopback ports and each with its own config and pid file in a temporary
 # directory: a recording backend (hostile.py), nginx as an HTTP reverse proxy (proxy_pass,
 # proxy_http_version 1.1) and HAProxy in mode http, both in front of it; with --rsp, also that
-# rsp binary with a part 7-style config (one site for every Host). Then every row goes to each
+# rsp binary with a part 7-style config (one site for every Host); --rsp may come more than
+# once (say, part 8 and part 7, the byte relay before it). Then every row goes to each
 # proxy, and the table shows each answer and whether the backend received a byte of it. The
 # system's nginx service is never touched; the script stops what it started, by PID.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-rsp_binary=""
-if [ "${1-}" = "--rsp" ] && [ -n "${2-}" ]; then rsp_binary=$(realpath "$2"); fi
+rsp_binaries=()
+while [ "${1-}" = "--rsp" ] && [ -n "${2-}" ]; do
+  rsp_binaries+=("$(realpath "$2")")
+  shift 2
+done
+if [ $# -gt 0 ]; then
+  echo "usage: tests/http/compare.sh [--rsp PATH-TO-rsp-partN]..." >&2
+  exit 2
+fi
 
 work=$(mktemp -d /tmp/rsp-compare.XXXXXX)
 chmod 755 "$work"  # nginx's workers run as nobody and create their temp folders here
@@ -98,21 +106,22 @@ pids+=($!)
 wait_port haproxy "$haproxy_port"
 
 targets=("nginx=$nginx_port" "haproxy=$haproxy_port")
-if [ -n "$rsp_binary" ]; then
+for rsp_binary in "${rsp_binaries[@]}"; do
+  name=$(basename "$rsp_binary")
   rsp_port=$(free_port)
-  cat >"$work/rsp.lua" <<CONF
+  cat >"$work/$name.lua" <<CONF
 listenPort = $rsp_port
 backends = { "127.0.0.1:$backend_port" }
 CONF
-  "$rsp_binary" "$work/rsp.lua" >"$work/rsp.out" 2>&1 &
+  "$rsp_binary" "$work/$name.lua" >"$work/$name.out" 2>&1 &
   pids+=($!)
-  wait_port rsp "$rsp_port"
-  targets+=("$(basename "$rsp_binary")=$rsp_port")
-fi
+  wait_port "$name" "$rsp_port"
+  targets+=("$name=$rsp_port")
+done
 
 nginx_version=$(nginx -v 2>&1 | sed 's/^nginx version: //')
 echo "# $nginx_version, HAProxy $(haproxy -v | head -1 | cut -d' ' -f3)"
-echo "# each cell: the status answered (or closed/reset/timeout/no-status) and" \
-  "(whether the backend got a byte)"
+echo "# each cell: the status answered (or closed/reset/timeout/no-status), and whether" \
+  "the backend got a byte of it"
 python3 "$here/hostile.py" compare --table "$here/hostile.tsv" --log "$work/backend.log" \
   "${targets[@]}"

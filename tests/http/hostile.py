@@ -128,7 +128,7 @@ def backend_lines(path):
 
 def compare(args):
     targets = [target.split("=") for target in args.targets]
-    header = ["case", "rsp expects"] + [f"{name} (backend?)" for name, _ in targets]
+    header = ["case", "expected"] + [name for name, _ in targets]  # cells: "400 (no)"
     rows = []
     for name, expected, clause, request in load(args.table):
         row = [name, str(expected)]

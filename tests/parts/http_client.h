@@ -53,14 +53,13 @@ struct Reply {
 };
 
 // Sends `request` as it is, in one write, and reads until the proxy closes (up to `deadline`).
-// A part that keeps clients alive (part 9 on) would wait for the next request instead: so
-// there the client says it has no more (a half-close), and the proxy closes once it has
-// answered what it was sent.
 inline Reply ask(std::uint16_t port, const std::string& request, milliseconds deadline = 5s) {
   const rsp::Fd fd = connectClient(port);
   REQUIRE(fd);
   sendText(fd.get(), request);  // may fail part-way once the proxy has answered: read anyway
-  if (readsRequestHead(kPart) && keepsClientsAlive(kPart)) ::shutdown(fd.get(), SHUT_WR);
+  // From part 9 the proxy keeps the client for its next request: saying there is none (a FIN)
+  // lets it close after this one, as part 8 did.
+  if (writesResponseHead(kPart)) ::shutdown(fd.get(), SHUT_WR);
   const Ending ending = readUntilClosed(fd.get(), deadline);
   return {ending.received, ending.closed};
 }

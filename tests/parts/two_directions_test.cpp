@@ -30,7 +30,7 @@ TEST_CASE("a backend's early answer reaches a client that is still uploading", "
   for (int run = 1; run <= 5; ++run) {
     const FetchResult result = uploadTooLarge(part.port());
     INFO("run " << run << ": " << result.describe());
-    CHECK(result.statusLine == "HTTP/1.0 413 Payload Too Large");
+    CHECK(result.statusLine.ends_with(" 413 Payload Too Large"));  // HTTP/1.1 from part 9 on
     CHECK(result.text == "too large: read 100000 bytes\n");
   }
   CHECK(part.running());
@@ -85,7 +85,7 @@ TEST_CASE("a backend that resets while the client still uploads: the client lear
   const FetchResult result = fetch(part.port(), "/reset?after=5000000", upload);
   INFO(result.describe());
   CHECK_FALSE(result.timedOut);
-  CHECK(result.statusLine == "HTTP/1.0 200 OK");
+  CHECK(result.statusLine == std::string(responseVersion(kPart)) + " 200 OK");
   CHECK(result.elapsed < 10s);
   CHECK(part.running());
 }

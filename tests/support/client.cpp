@@ -65,6 +65,7 @@ void addError(FetchResult& result, const std::string& error) {
 bool sendRequest(int fd, const std::string& path, const FetchOptions& options, FetchResult& result,
                  Clock::time_point deadline) {
   std::string head = (options.uploadBytes > 0 ? "POST " : "GET ") + path + " HTTP/1.0\r\n";
+  if (!options.host.empty()) head += "Host: " + options.host + "\r\n";
   if (options.uploadBytes > 0)
     head += "Content-Length: " + std::to_string(options.uploadBytes) + "\r\n";
   head += "\r\n";

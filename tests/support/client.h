@@ -28,6 +28,7 @@ struct FetchOptions {
   bool readWhileSending = false;       // read the reply while the body is still going out
   milliseconds deadline{30000};        // give up (and say so) after this long
   bool ipv6 = false;                   // connect to ::1 instead of 127.0.0.1
+  std::string host;                    // a Host header to send ("": none, as HTTP/1.0 allows)
   std::function<void(std::uint64_t bodyBytes)> onProgress;  // called as the body arrives
 };
 

@@ -53,6 +53,16 @@ constexpr bool pausesOutOfDescriptors(int part) { return part >= 7; }
 constexpr bool readsRequestHead(int part) { return part >= 8; }
 // Part 8's LIMIT: one request per client connection, then the close (part 9 lifts it). The
 // parts before relay bytes, so any number of requests go by.
-constexpr bool keepsClientsAlive(int part) { return part < 8; }
+constexpr bool keepsClientsAlive(int part) { return part != 8; }
+// From part 9 the proxy reads each response's head and writes its own (RFC 9110 6.2: an
+// intermediary sends its own version), so a client sees "HTTP/1.1 200 OK" where the test
+// backend wrote "HTTP/1.0 200 OK".
+constexpr bool writesResponseHead(int part) { return part >= 9; }
+// ... and keeps backend connections for the next request, so it no longer asks the backend to
+// close after each one.
+constexpr bool reusesBackendConnections(int part) { return part >= 9; }
+constexpr const char* responseVersion(int part) {
+  return writesResponseHead(part) ? "HTTP/1.1" : "HTTP/1.0";
+}
 
 }  // namespace rsp::test

@@ -29,7 +29,14 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
 
 std::string proxyConfig(const ProxySetup& setup) {
   std::string config = "listenPort = " + std::to_string(setup.listenPort) + "\n";
-  if (setup.backendPorts.empty()) {
+  if (!setup.sites.empty()) {
+    config += "sites = {\n";
+    for (const auto& [name, port] : setup.sites) {
+      config +=
+          "  [\"" + name + "\"] = { backends = { \"127.0.0.1:" + std::to_string(port) + "\" } },\n";
+    }
+    config += "}\n";
+  } else if (setup.backendPorts.empty()) {
     config += "backendAddress = \"" + setup.backendHost +
               "\"\nbackendPort = " + std::to_string(setup.backendPort) + "\n";
   } else {
@@ -46,7 +53,8 @@ std::vector<std::string> proxyCommand(const ProxySetup& setup, const TempDir& di
   const Expectations& expected = expectationsFor(setup.part);
   // A setting the part cannot take would be dropped silently, and the test would test nothing.
   if ((!expected.takesLuaConfig && !setup.extraConfig.empty()) ||
-      (!expected.takesBackendList && !setup.backendPorts.empty())) {
+      (!expected.takesBackendList && !setup.backendPorts.empty()) ||
+      (!readsRequestHead(setup.part) && !setup.sites.empty())) {
     throw std::invalid_argument("part " + std::to_string(setup.part) +
                                 " cannot take this setup's settings");
   }

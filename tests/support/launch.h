@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "process.h"
@@ -40,6 +41,9 @@ struct ProxySetup {
   std::vector<std::uint16_t> backendPorts{};  // if set: backends = { "127.0.0.1:P", ... } instead
                                               // of backendHost and backendPort (parts 6 and up)
   std::vector<std::string> commandPrefix{};   // e.g. {"prlimit", "--nofile=64:64", "--"}
+  // If set: sites = { ["NAME"] = { backends = { "127.0.0.1:P" } }, ... } instead of any of the
+  // backend settings above, one backend per site (parts 8 and up).
+  std::vector<std::pair<std::string, std::uint16_t>> sites{};
 };
 
 // The Lua config file that `setup` describes (parts 3 and up).

@@ -2,7 +2,8 @@
 //
 // Starts a test backend, then each part in turn (rsp-part1 ... from this program's own
 // directory), shows what every part does with four clients at once and with one slow client,
-// and what parts 4-7 do with the lessons of parts 5-7, and ends with two tables (see tour.h).
+// what parts 4-7 do with the lessons of parts 5-7 and parts 8 and up with part 8's, and ends
+// with three tables (see tour.h).
 // Exits 0 if every part behaved as its post says, 1 if one did not (the lines above the exit
 // name it), 2 for a usage error.
 #include <CLI/CLI.hpp>
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
       "rsp-demo: the tour of \"rsp, step by step\". Runs every part (rsp-part1 ... from the\n"
       "directory rsp-demo is in) in front of a test backend on 127.0.0.1, with four clients at\n"
       "once and with one slow client; then parts 4-7 with idle clients, three backends and too\n"
-      "few descriptors. Shows in two tables what each part did. Takes about a minute. Exit\n"
+      "few descriptors, and parts 8 and up with two sites on one port, a smuggling attempt and\n"
+      "a slowloris. Shows in three tables what each part did. Takes about a minute. Exit\n"
       "status: 0 if every part behaved as its post says, 1 if not.\n"};
   if (const auto status = rsp::test::parseCommandLine(app, argc, argv)) return *status;
   rsp::test::stopChildOnSignals();

@@ -96,6 +96,43 @@ std::string descriptorsProblem(const OutOfDescriptors& crowd, int part) {
   return {};
 }
 
+std::string siteProblem(const SiteRequest& request) {
+  if (request.answeredBy == request.expected) return {};
+  if (request.answeredBy.empty()) {
+    return "the request for " + request.host + " got no backend's answer: " + request.failure;
+  }
+  return "the request for " + request.host + " was answered by " + request.answeredBy +
+         ", but its site's backend is " + request.expected;
+}
+
+// A request the proxy must refuse with `status`, before any backend sees a byte of it.
+std::string refusedProblem(const Refused& refused, const std::string& what, int status) {
+  if (refused.status != status) {
+    const std::string got = refused.status == 0 ? "no answer (" + refused.failure + ")"
+                                                : std::to_string(refused.status);
+    return what + " got " + got + ", but its post says " + std::to_string(status);
+  }
+  if (refused.backendBytes > 0 || refused.backendConnections > 0) {
+    return "a backend received " + std::to_string(refused.backendBytes) + " bytes of " + what +
+           ", but its post says no backend sees a byte of it";
+  }
+  return {};
+}
+
+std::vector<std::string> httpProblems(const HttpLesson& http) {
+  std::vector<std::string> problems;
+  for (const SiteRequest& request : http.sites) problems.push_back(siteProblem(request));
+  problems.push_back(refusedProblem(http.smuggling, "the smuggling attempt", 400));
+  problems.push_back(refusedProblem(http.slowloris, "the slowloris", 408));
+  if (http.slowloris.status == 408 && http.headSent >= http.headSize) {
+    problems.push_back("the slowloris sent all its head before its 408 came");
+  } else if (http.slowloris.status == 408 && http.answeredAfter < http.headerTimeout / 2) {
+    problems.push_back("the slowloris got its 408 after " + formatSeconds(http.answeredAfter) +
+                       ", long before its headerTimeout of " + formatSeconds(http.headerTimeout));
+  }
+  return problems;
+}
+
 // What the lessons this part shows (see lessons.h) say against its post. A lesson it should
 // have shown and did not is a problem too.
 std::vector<std::string> lessonProblems(const PartRun& run) {
@@ -112,6 +149,11 @@ std::vector<std::string> lessonProblems(const PartRun& run) {
     problems.push_back(run.outOfDescriptors ? descriptorsProblem(*run.outOfDescriptors, run.part)
                                             : "the clients out of descriptors were not shown");
   }
+  if (showsHttpLesson(run.part) && !run.http) {
+    problems.push_back("part 8's lesson (two sites, smuggling, slowloris) was not shown");
+  } else if (showsHttpLesson(run.part)) {
+    for (std::string& problem : httpProblems(*run.http)) problems.push_back(std::move(problem));
+  }
   std::erase(problems, std::string());
   return problems;
 }
@@ -124,7 +166,8 @@ std::string partTitle(int part) {
 
 // The lessons of parts 5-7 are shown on the parts that relay bytes. From part 8 a pair starts
 // with a request head (a half request has no backend yet), which these lessons do not send;
-// part 8's own row of the tour (two sites, a smuggling attempt, a slowloris) is still to come.
+// those parts show part 8's own lesson instead (lessons_http.h): two sites on one port, a
+// smuggling attempt, a slowloris.
 bool showsIdleClients(int part) {
   return part == kBefore || (closesIdlePairs(part) && !readsRequestHead(part));
 }
@@ -134,6 +177,7 @@ bool showsBalancing(int part) {
 bool showsOutOfDescriptors(int part) {
   return part == kBefore || (pausesOutOfDescriptors(part) && !readsRequestHead(part));
 }
+bool showsHttpLesson(int part) { return readsRequestHead(part); }
 
 std::string servedHow(milliseconds took) {
   if (took >= kOneAtATimeAtLeast) return "one at a time";

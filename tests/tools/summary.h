@@ -1,13 +1,15 @@
 // tests/tools/summary.h — what the tour found out about each part, and whether it is right.
 //
-// rsp-demo runs two scenarios against every part (see tour.h), and the lessons of parts 5-7
-// against parts 4-7 (lessons.h), and keeps what it saw in a PartRun. This file holds everything
+// rsp-demo runs two scenarios against every part (see tour.h), the lessons of parts 5-7
+// against parts 4-7 (lessons.h) and part 8's against the parts that read HTTP (lessons_http.h),
+// and keeps what it saw in a PartRun. This file holds everything
 // that only reads those results: whether a part behaved as its post says (expectations.h), and
 // the tables the tour ends with. It is kept apart from the code that runs the parts so that
 // tests can check it on made-up results.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -61,6 +63,32 @@ struct OutOfDescriptors {
   std::string failure{};       // ... and if not, why
 };
 
+// Part 8's lesson: two sites on one port, a smuggling attempt, a slowloris (lessons_http.h).
+struct SiteRequest {
+  std::string host{};        // the Host the client sent: "a.test", "www.b.test"
+  std::string expected{};    // the backend of that site: "a", "b"
+  std::string answeredBy{};  // X-Backend of the reply; empty if no backend answered
+  std::string failure{};     // ... and then what came instead
+};
+
+// A request the proxy must answer itself: its status, and what the backends saw of it.
+struct Refused {
+  int status = 0;                        // of the proxy's answer; 0: no answer
+  std::string failure{};                 // ... and then what came instead
+  std::uint64_t backendBytes = 0;        // bytes of it the backends received
+  std::uint64_t backendConnections = 0;  // connections the proxy opened to them for it
+};
+
+struct HttpLesson {
+  std::vector<SiteRequest> sites{};
+  Refused smuggling{};            // a CL.TE request: Content-Length and Transfer-Encoding
+  Refused slowloris{};            // a head trickled a byte every 100 ms
+  milliseconds headerTimeout{0};  // the part's setting for the slowloris
+  milliseconds answeredAfter{0};  // when the slowloris got its answer, after it connected
+  std::size_t headSent = 0;       // bytes of the slowloris's head sent by then ...
+  std::size_t headSize = 0;       // ... of this many
+};
+
 struct PartRun {
   int part = 0;
   std::string cannotRun;  // why the part was not run at all: a missing binary, a failed start
@@ -72,6 +100,7 @@ struct PartRun {
   std::optional<IdleClients> idleClients;
   std::optional<Balancing> balancing;
   std::optional<OutOfDescriptors> outOfDescriptors;
+  std::optional<HttpLesson> http;  // part 8's lesson, for the parts that read HTTP
 };
 
 // The part that ends the original series. The tour shows later lessons on it too, as "before".
@@ -81,6 +110,8 @@ constexpr int kBefore = 4;
 bool showsIdleClients(int part);       // parts 4-7
 bool showsBalancing(int part);         // parts 6 and 7: part 4 cannot take a list of backends
 bool showsOutOfDescriptors(int part);  // parts 4 and 7
+// Part 8's lesson needs sites, so it is shown on the parts that read HTTP: 8 and up.
+bool showsHttpLesson(int part);
 
 // A few words on what the part is: "one-shot", "epoll loop", "Lua config", "write queues".
 std::string partTitle(int part);
@@ -99,10 +130,17 @@ std::string summaryTable(const std::vector<PartRun>& runs);
 // three backends and its crowd of clients out of descriptors ("-" where not shown).
 std::string lessonsTable(const std::vector<PartRun>& runs);
 
+// One row per part that showed part 8's lesson: who answered each site, and what became of the
+// smuggling attempt and the slowloris. Empty if no part showed it.
+std::string httpTable(const std::vector<PartRun>& runs);
+
 // What a lesson showed, in a few words, for the tour's lines and the lessons table:
 std::string idleCell(const IdleClients& idle);           // "all 10 closed after 1.01 s"
 std::string balancingCell(const Balancing& balancing);   // "24 of 24 answered"
 std::string spread(const Balancing& balancing);          // "b1 4, b2 4, b3 4; b2 stopped; ..."
 std::string descriptorsCell(const OutOfDescriptors& o);  // "1.18 s CPU, 551651 log lines"
+std::string sitesCell(const HttpLesson& http);           // "a.test a, www.b.test b"
+std::string refusedCell(const Refused& refused);         // "400, backends got 0 bytes"
+std::string slowlorisCell(const HttpLesson& http);       // "408 after 1.00 s, backends got ..."
 
 }  // namespace rsp::test

@@ -73,6 +73,17 @@ std::string lessonsTable(const std::vector<PartRun>& runs) {
   return formatRows(rows);
 }
 
+std::string httpTable(const std::vector<PartRun>& runs) {
+  std::vector<Row> rows{
+      {"part", "what it is", "two sites, one port", "smuggling (CL.TE)", "slowloris"}};
+  for (const PartRun& run : runs) {
+    if (!run.http) continue;
+    rows.push_back({std::to_string(run.part), partTitle(run.part), sitesCell(*run.http),
+                    refusedCell(run.http->smuggling), slowlorisCell(*run.http)});
+  }
+  return rows.size() == 1 ? std::string() : formatRows(rows);
+}
+
 std::string idleCell(const IdleClients& idle) {
   const std::string all = "all " + std::to_string(idle.clients);
   if (idle.closed == idle.clients) return all + " closed after " + formatSeconds(idle.lastClosed);
@@ -102,6 +113,31 @@ std::string descriptorsCell(const OutOfDescriptors& crowd) {
   const std::string cpu = crowd.cpu < milliseconds(0) ? "? s" : formatSeconds(crowd.cpu);
   return cpu + " CPU, " + std::to_string(crowd.logLines) +
          (crowd.logLines == 1 ? " log line" : " log lines");
+}
+
+std::string sitesCell(const HttpLesson& http) {
+  std::string text;
+  for (const SiteRequest& request : http.sites) {
+    text += (text.empty() ? "" : ", ") + request.host + " " +
+            (request.answeredBy.empty() ? "no answer" : request.answeredBy);
+  }
+  return text;
+}
+
+std::string refusedCell(const Refused& refused) {
+  const std::string status = refused.status == 0 ? "no answer" : std::to_string(refused.status);
+  std::string saw = "backends got " + formatBytes(refused.backendBytes);
+  if (refused.backendConnections > 0) {
+    saw += " on " + std::to_string(refused.backendConnections) +
+           (refused.backendConnections == 1 ? " connection" : " connections");
+  }
+  return status + ", " + saw;
+}
+
+std::string slowlorisCell(const HttpLesson& http) {
+  const std::string cell = refusedCell(http.slowloris);
+  const std::size_t comma = cell.find(',');
+  return cell.substr(0, comma) + " after " + formatSeconds(http.answeredAfter) + cell.substr(comma);
 }
 
 }  // namespace rsp::test

@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "launch.h"
 #include "lessons.h"
+#include "lessons_http.h"
 #include "procfs.h"
 #include "progress.h"
 #include "report.h"
@@ -53,7 +54,7 @@ std::string intro() {
       << " a second, and checks every byte.\n"
       << "    Its map shows the body in " << kMapCells
       << " cells: # arrived intact, - partly lost, . lost entirely.\n"
-      << lessonsIntro();
+      << lessonsIntro() << httpLessonIntro();
   return out.str();
 }
 
@@ -163,12 +164,14 @@ void runScenarios(PartRun& run, const ProxySetup& setup, std::ostream& out, bool
   }
 }
 
-// The lessons of parts 5-7 that this part shows (lessons.h), each on a fresh start of it.
+// The lessons of parts 5-7 (lessons.h) and 8 (lessons_http.h) that this part shows, each on a
+// fresh start of it.
 void runLessons(PartRun& run, const ProxySetup& setup, std::ostream& out, bool live) {
   ProgressLine idleLine(out, live), balancingLine(out, live), descriptorsLine(out, live);
   if (showsIdleClients(run.part)) runIdleClients(run, setup, idleLine);
   if (showsBalancing(run.part)) runBalancing(run, setup, balancingLine);
   if (showsOutOfDescriptors(run.part)) runOutOfDescriptors(run, setup, descriptorsLine);
+  if (showsHttpLesson(run.part)) runHttpLesson(run, setup, out, live);
 }
 
 // Lists how each part differs from its post; returns the parts that did.
@@ -221,6 +224,7 @@ std::vector<int> runTour(const std::filesystem::path& binaryDir, std::ostream& o
     runs.push_back(tourPart(part, binary, backend.port(), out, live));
   }
   out << summaryTable(runs) << '\n' << lessonsTable(runs) << '\n';
+  if (const std::string http = httpTable(runs); !http.empty()) out << http << '\n';
   const std::vector<int> failed = reportProblems(runs, out);
   if (failed.empty()) out << "Every part behaved as its post says.\n";
   out << kNext << std::flush;

@@ -1,5 +1,5 @@
 // tests/tools/tour.h — rsp-demo's tour: every part, two scenarios each, the lessons of parts
-// 5-7, and the verdict.
+// 5-8, and the verdict.
 //
 // The tour starts one test backend and then, for each part in turn, starts the part in front
 // of it on a free port and shows two things:
@@ -10,8 +10,10 @@
 //      parts 2 and 3 drop the chunks they cannot write at once; the others deliver them all.
 //
 // Parts 4-7 then show the lessons of parts 5-7 (idle clients, three backends, running out of
-// descriptors: lessons.h). The tour ends with two tables (summary.h) and says whether every
-// part behaved as its post says (expectations.h). Every part started is stopped again, also
+// descriptors: lessons.h), and the parts that read HTTP, 8 and up, the lesson of part 8 (two
+// sites on one port, a smuggling attempt, a slowloris: lessons_http.h). The tour ends with
+// three tables (summary.h) and says whether every part behaved as its post says
+// (expectations.h). Every part started is stopped again, also
 // when something throws.
 #pragma once
 

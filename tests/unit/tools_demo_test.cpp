@@ -1,6 +1,7 @@
 // tests/unit/tools_demo_test.cpp — rsp-demo's verdicts: a part passes when it behaves as the
 // table in expectations.h says its post promises (parts 2 and 3 losing bytes, part 4 keeping
-// idle clients and spinning out of descriptors included), and fails, by name, otherwise.
+// idle clients and spinning out of descriptors, part 8 answering hostile heads itself
+// included), and fails, by name, otherwise.
 // Checked on results made up here; and rsp-demo --help.
 #include <catch2/catch.hpp>
 #include <map>
@@ -54,6 +55,19 @@ OutOfDescriptors crowd(milliseconds cpu, std::uint64_t logLines, bool servedAfte
 
 const Balancing kEvenSpread = balancing({{"b1", 4}, {"b2", 4}, {"b3", 4}}, {{"b1", 6}, {"b3", 6}});
 
+// Part 8's lesson as its post says it goes: each site answered by its own backend, the
+// smuggling attempt and the slowloris answered by the proxy, no backend seeing a byte of them.
+HttpLesson httpLesson() {
+  return {.sites = {{.host = "a.test", .expected = "a", .answeredBy = "a"},
+                    {.host = "www.b.test", .expected = "b", .answeredBy = "b"}},
+          .smuggling = {.status = 400},
+          .slowloris = {.status = 408},
+          .headerTimeout = milliseconds(1000),
+          .answeredAfter = milliseconds(1010),
+          .headSent = 10,
+          .headSize = 198};
+}
+
 // A run of `part` with these results for the two scenarios every part meets, and the lessons
 // it shows as its post says it behaves in them.
 PartRun runOf(int part, milliseconds took, FetchResult slow) {
@@ -72,6 +86,7 @@ PartRun runOf(int part, milliseconds took, FetchResult slow) {
     run.outOfDescriptors =
         part == 4 ? crowd(milliseconds(1220), 539806) : crowd(milliseconds(0), 1);
   }
+  if (showsHttpLesson(part)) run.http = httpLesson();
   return run;
 }
 
@@ -84,7 +99,7 @@ TEST_CASE("the tour's verdicts follow the table of expectations", "[tools][summa
   CHECK(problemsWith(runOf(2, milliseconds(1010), holed)).empty());  // its bug, as its post says
   CHECK(problemsWith(runOf(3, milliseconds(1010), holed)).empty());
   CHECK(problemsWith(runOf(4, milliseconds(1010), intact)).empty());
-  for (int part = 5; part <= 7; ++part)
+  for (int part = 5; part <= kParts; ++part)
     CHECK(problemsWith(runOf(part, milliseconds(1010), intact)).empty());
   CHECK_THAT(problemsWith(runOf(1, milliseconds(1010), intact)).at(0), Contains("one at a time"));
   CHECK_THAT(problemsWith(runOf(2, milliseconds(4010), holed)).at(0), Contains("all at once"));
@@ -120,9 +135,13 @@ TEST_CASE("the lessons of parts 5-7 are shown on the parts that have them, and o
   CHECK(shows(showsIdleClients) == std::vector<int>{4, 5, 6, 7});
   CHECK(shows(showsBalancing) == std::vector<int>{6, 7});
   CHECK(shows(showsOutOfDescriptors) == std::vector<int>{4, 7});
+  CHECK(shows(showsHttpLesson) == std::vector<int>{8, 9});  // every part that reads HTTP
   PartRun silent = runOf(5, milliseconds(1010), madeUpReply(kSize));
   silent.idleClients.reset();
   CHECK(problemsWith(silent) == std::vector<std::string>{"the idle clients were not shown"});
+  silent = runOf(8, milliseconds(1010), madeUpReply(kSize));
+  silent.http.reset();
+  CHECK_THAT(problemsWith(silent).at(0), Contains("part 8's lesson") && Contains("not shown"));
 }
 
 TEST_CASE("idle clients: closed about idleTimeout later from part 5 on, kept by part 4",
@@ -177,6 +196,44 @@ TEST_CASE("out of descriptors: part 4 spins and floods its log, part 7 pauses",
   CHECK_THAT(problemsWith(run).at(0), Contains("CPU time could not be read"));
 }
 
+TEST_CASE("two sites: each request must be answered by its own site's backend",
+          "[tools][summary]") {
+  CHECK(sitesCell(httpLesson()) == "a.test a, www.b.test b");
+  PartRun run = runOf(8, milliseconds(1010), madeUpReply(kSize));
+  run.http->sites[1].answeredBy = "a";
+  CHECK(problemsWith(run) ==
+        std::vector<std::string>{
+            "the request for www.b.test was answered by a, but its site's backend is b"});
+  run.http->sites[1] = {.host = "www.b.test", .expected = "b", .failure = "\"HTTP/1.1 421\""};
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("www.b.test got no backend's answer") && Contains("421"));
+  CHECK(sitesCell(*run.http) == "a.test a, www.b.test no answer");
+}
+
+TEST_CASE("smuggling and slowloris: the proxy answers, and no backend sees a byte",
+          "[tools][summary]") {
+  CHECK(refusedCell({.status = 400}) == "400, backends got 0 bytes");
+  CHECK(slowlorisCell(httpLesson()) == "408 after 1.01 s, backends got 0 bytes");
+  PartRun run = runOf(8, milliseconds(1010), madeUpReply(kSize));
+  run.http->smuggling = {.status = 200, .backendBytes = 94, .backendConnections = 1};
+  CHECK(refusedCell(run.http->smuggling) == "200, backends got 94 bytes on 1 connection");
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("the smuggling attempt got 200") && Contains("post says 400"));
+  run.http->smuggling = {.status = 400, .backendConnections = 1};
+  CHECK_THAT(problemsWith(run).at(0), Contains("a backend received 0 bytes of the smuggling"));
+  run = runOf(9, milliseconds(1010), madeUpReply(kSize));
+  run.http->slowloris = {.status = 0, .failure = "the connection closed without an answer"};
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("the slowloris got no answer (the connection closed without an answer)"));
+  run.http = httpLesson();
+  run.http->answeredAfter = milliseconds(150);
+  CHECK_THAT(problemsWith(run).at(0),
+             Contains("after 0.15 s") && Contains("long before its headerTimeout of 1.00 s"));
+  run.http = httpLesson();
+  run.http->headSent = run.http->headSize;
+  CHECK_THAT(problemsWith(run).at(0), Contains("sent all its head"));
+}
+
 TEST_CASE("the lessons table has a row per part that showed a lesson", "[tools][summary]") {
   std::vector<PartRun> runs;
   for (int part = 1; part <= kParts; ++part) {
@@ -191,6 +248,21 @@ TEST_CASE("the lessons table has a row per part that showed a lesson", "[tools][
         "6     load balancing  all 10 closed after 1.03 s      24 of 24 answered      -\n"
         "7     limits          all 10 closed after 1.03 s      24 of 24 answered      "
         "0.00 s CPU, 1 log line\n");
+}
+
+TEST_CASE("the HTTP table has a row per part that showed part 8's lesson", "[tools][summary]") {
+  std::vector<PartRun> runs;
+  for (int part = 1; part <= kParts; ++part) {
+    runs.push_back(runOf(part, milliseconds(1010), madeUpReply(kSize)));
+  }
+  CHECK(httpTable(runs) ==
+        "part  what it is  two sites, one port     smuggling (CL.TE)          slowloris\n"
+        "8     HTTP        a.test a, www.b.test b  400, backends got 0 bytes  "
+        "408 after 1.01 s, backends got 0 bytes\n"
+        "9     keep-alive  a.test a, www.b.test b  400, backends got 0 bytes  "
+        "408 after 1.01 s, backends got 0 bytes\n");
+  runs.resize(7);
+  CHECK(httpTable(runs).empty());  // no part read HTTP: no table
 }
 
 TEST_CASE("the summary table has a row per part", "[tools][summary]") {

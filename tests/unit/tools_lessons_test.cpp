@@ -1,6 +1,7 @@
-// tests/unit/tools_lessons_test.cpp — the tour's lessons of parts 5-7 (lessons.h) run against
-// the real parts, as rsp-demo runs them, and the pieces they are made of: the descriptor limit
-// that leaves a given number free, and a child's log counted without being kept.
+// tests/unit/tools_lessons_test.cpp — the tour's lessons of parts 5-8 (lessons.h,
+// lessons_http.h) run against the real parts, as rsp-demo runs them, and the pieces they are
+// made of: the descriptor limit that leaves a given number free, and a child's log counted
+// without being kept.
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
@@ -9,7 +10,9 @@
 #include "backend.h"
 #include "idle_clients.h"
 #include "lessons.h"
+#include "lessons_http.h"
 #include "process.h"
+#include "report.h"
 
 using namespace rsp::test;
 using namespace std::chrono_literals;
@@ -100,4 +103,33 @@ TEST_CASE("the out of descriptors lesson: part 7 pauses, and serves once clients
   CHECK(crowd.logLines <= 5);
   CHECK(crowd.servedAfter);
   CHECK(part7.run.endedEarly.empty());
+}
+
+TEST_CASE("part 8's lesson: two sites on one port, smuggling refused, a slowloris cut",
+          "[tools][lessons]") {
+  TestBackend backend;  // the tour's backend: the lesson does not use it
+  std::ostringstream out;
+  PartRun run;
+  run.part = 8;
+  runHttpLesson(run, {.part = 8, .binary = RSP_PART8_BINARY, .backendPort = backend.port()}, out,
+                false);
+  INFO(out.str());
+  REQUIRE(run.http);
+  const HttpLesson& http = *run.http;
+  REQUIRE(http.sites.size() == 2);
+  CHECK(http.sites[0].answeredBy == "a");
+  CHECK(http.sites[1].answeredBy == "b");
+  CHECK(http.smuggling.status == 400);
+  CHECK(http.smuggling.backendBytes == 0);
+  CHECK(http.smuggling.backendConnections == 0);
+  CHECK(http.slowloris.status == 408);
+  CHECK(http.slowloris.backendBytes == 0);
+  CHECK(http.slowloris.backendConnections == 0);
+  CHECK(http.answeredAfter >= 900ms);  // wide margins: headerTimeout is 1 s
+  CHECK(http.answeredAfter < 4s);
+  CHECK(http.headSent < http.headSize);
+  CHECK_THAT(out.str(), Contains(label("two sites, one port") + "a.test a, www.b.test b\n") &&
+                            Contains(label("smuggling (CL.TE)") + "400, backends got 0 bytes\n") &&
+                            Contains("408 after 1."));
+  CHECK(run.endedEarly.empty());
 }
