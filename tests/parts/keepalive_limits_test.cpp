@@ -18,7 +18,7 @@
 using namespace rsp::test;
 using Clock = std::chrono::steady_clock;
 
-TEST_CASE("keepaliveTimeout closes a client that sends nothing more; one that goes on stays",
+TEST_CASE("keepaliveTimeout closes a client that sends nothing more, and keeps one that goes on",
           "[keep-alive][timeouts]") {
   KeepAliveBackend a("a");
   RunningProxy proxy = startWith(oneSite(a.port(), "keepaliveTimeout = 1\n"));
@@ -58,7 +58,7 @@ TEST_CASE("headerTimeout runs from a head's first byte, not from the last respon
   CHECK(a.countTarget("/3") == 0);
 }
 
-TEST_CASE("smuggling on a kept-alive connection is refused; the hidden request reaches no one",
+TEST_CASE("smuggling on a kept-alive connection is refused, and the hidden request reaches no one",
           "[keep-alive][http]") {
   const std::string hidden = "GET /hidden HTTP/1.1\r\nHost: a.test\r\n\r\n";
   const std::string chunked =
@@ -136,7 +136,7 @@ TEST_CASE("SIGTERM closes idle kept-alive clients at once, and exits 0", "[keep-
   proxy.process->sendSignal(SIGTERM);
   for (auto& client : clients) {
     CHECK(client->closesWithin(2s));
-    client.reset();  // and closes its end, as a client does when the server has closed
+    client->close();  // and closes its end, as a client does when the server has closed
   }
   const auto status = proxy.process->waitForExit(15s);
   REQUIRE(status);
@@ -163,6 +163,7 @@ TEST_CASE(
   CHECK(response->body == "a\n");
   CHECK(lowerCase(response->field("Connection")) == "close");
   CHECK(client.closesWithin(2s));
+  client.close();  // as a client does once the server has closed: the proxy lingers until then
   const auto status = proxy.process->waitForExit(5s);
   REQUIRE(status);
   CHECK(status->code == 0);
@@ -184,14 +185,15 @@ TEST_CASE("SIGTERM during a 32 MiB download: every byte arrives, then the close,
   INFO(checker.summary());
   CHECK(checker.intact());
   CHECK(client.closesWithin(2s));
+  client.close();
   const auto status = proxy.process->waitForExit(5s);
   REQUIRE(status);
   CHECK(status->code == 0);
 }
 
 TEST_CASE(
-    "a reload keeps kept-alive clients and the pool of a backend that stays; the next "
-    "request goes by the new config",
+    "a reload keeps kept-alive clients, whose next request goes by the new config, and the "
+    "pool of a backend that stays",
     "[keep-alive][limits]") {
   KeepAliveBackend before("before"), after("after"), kept("kept");
   RunningProxy proxy = startWith(twoSites(before.port(), kept.port()));

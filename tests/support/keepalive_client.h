@@ -49,6 +49,7 @@ class KeepAliveClient {
   // Reads until `size` bytes are pending (after a 101, say); false if it could not in time.
   bool readAtLeast(std::size_t size, std::chrono::milliseconds deadline);
 
+  void close() { fd_.reset(); }  // what a client does once the server has closed
   const std::string& pending() const { return pending_; }  // read past the last response
   std::string takePending();
   bool closed() const { return closed_; }
