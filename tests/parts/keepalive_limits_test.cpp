@@ -109,6 +109,45 @@ TEST_CASE("smuggling on a kept-alive connection is refused, and the hidden reque
   }
 }
 
+TEST_CASE("bytes a backend sends past its response never reach a client as a response",
+          "[keep-alive][http]") {
+  KeepAliveBackend a("a");
+  RunningProxy proxy = startWith(oneSite(a.port()));
+  KeepAliveClient client(proxy.port);
+  const auto first = client.ask(get("a.test", "/overrun"));
+  REQUIRE(first);
+  CHECK(first->body == "a\n");
+  const auto next = client.ask(get("a.test", "/next"));  // not the backend's extra response
+  REQUIRE(next);
+  CHECK(next->backend() == "a");
+  CHECK(next->field("X-Target") == "/next");
+  KeepAliveClient other(proxy.port);  // nor does the pool hand it to another client
+  const auto third = other.ask(get("a.test", "/other"));
+  REQUIRE(third);
+  CHECK(third->backend() == "a");
+  CHECK(third->field("X-Target") == "/other");
+  CHECK(client.pending().empty());
+  CHECK(other.pending().empty());
+}
+
+TEST_CASE("a response with Transfer-Encoding and Content-Length is refused or sent chunked alone",
+          "[keep-alive][http]") {
+  KeepAliveBackend a("a");
+  RunningProxy proxy = startWith(oneSite(a.port()));
+  KeepAliveClient client(proxy.port);
+  const auto response = client.ask(get("a.test", "/te-and-cl"));
+  REQUIRE(response);
+  INFO(response->head << response->body);
+  if (response->status() == 502) {  // the strict way: a message that might be smuggling
+    CHECK(client.closesWithin(2s));
+  } else {  // RFC 9112 6.3: chunked wins, and the Content-Length goes
+    CHECK(response->status() == 200);
+    CHECK(response->body == "hello");
+    CHECK(response->field("Content-Length").empty());
+    CHECK(statusOf(client.ask(get("a.test", "/next"))) == 200);
+  }
+}
+
 TEST_CASE("at maxConnections an idle kept-alive client makes room for a new one",
           "[keep-alive][limits]") {
   KeepAliveBackend a("a");

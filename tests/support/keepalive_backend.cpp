@@ -137,6 +137,16 @@ Reply replyTo(const KeepAliveBackend::Request& request, std::size_t nth, const s
                 body,
             after};
   }
+  if (target == "/overrun") {
+    return {usual(200) + body +
+                "HTTP/1.1 200 OK\r\nContent-Length: 7\r\nX-Backend: evil\r\n\r\nsmuggle",
+            after};
+  }
+  if (target == "/te-and-cl") {
+    return {statusLine(200) + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n" + fields +
+                "\r\n5\r\nhello\r\n0\r\n\r\n",
+            after};
+  }
   const std::string upgrade = fieldValue(request.head, "Upgrade");
   if (target == "/upgrade" && !upgrade.empty()) {
     return {statusLine(101) + "Connection: Upgrade\r\nUpgrade: " + upgrade + "\r\n" + fields +

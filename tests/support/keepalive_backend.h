@@ -16,6 +16,9 @@
 //   GET /hop-by-hop     the usual 200 with hop-by-hop fields a proxy must not pass on:
 //                       Connection: keep-alive, X-Hop / Keep-Alive / X-Hop, and one end-to-end
 //                       field, X-End-To-End, that it must
+//   GET /overrun        the usual 200, and in the same write a second response nobody asked
+//                       for ("X-Backend: evil", body "smuggle"): response splitting
+//   GET /te-and-cl      a chunked body ("hello") whose head also says Content-Length: 3
 //   GET /upgrade        with an Upgrade field: 101 Switching Protocols, a greeting line
 //                       ("hello from NAME\n"), then every byte that arrives is sent back
 //   GET /health         status Options::healthStatus (200 unless asked otherwise)
