@@ -182,6 +182,9 @@ TEST_CASE("SIGTERM closes idle kept-alive clients at once, and exits 0", "[keep-
   CHECK(Clock::now() - start < 5s);  // not shutdownTimeout's 20 s
   CHECK(status->exited);
   CHECK(status->code == 0);
+  REQUIRE(proxy.process->waitForErrors("shut down:", 2s));
+  INFO(proxy.process->errors());
+  CHECK(linesContaining(proxy.process->errors(), "shut down:") == 1);  // one line per episode
 }
 
 TEST_CASE(
