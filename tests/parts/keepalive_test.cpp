@@ -39,14 +39,15 @@ TEST_CASE("pipelined requests, sent in one write, are answered in order", "[keep
   KeepAliveBackend a("a"), b("b");
   RunningProxy proxy = startWith(twoSites(a.port(), b.port()));
   KeepAliveClient client(proxy.port);
-  REQUIRE(client.send(get("a.test", "/1") +
+  // The first answer comes 300 ms late: the second, for another backend, must wait its turn.
+  REQUIRE(client.send(get("a.test", "/delay/300") +
                       "POST /2 HTTP/1.1\r\nHost: b.test\r\nContent-Length: 5\r\n\r\nhello" +
                       get("a.test", "/3") +
                       "POST /4 HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "3\r\nabc\r\n0\r\n\r\n"
                       "GET /5 HTTP/1.1\r\nHost: b.test\r\nConnection: close\r\n\r\n"));
   const std::vector<std::pair<std::string, std::string>> expected{
-      {"/1", "a"}, {"/2", "b"}, {"/3", "a"}, {"/4", "a"}, {"/5", "b"}};
+      {"/delay/300", "a"}, {"/2", "b"}, {"/3", "a"}, {"/4", "a"}, {"/5", "b"}};
   for (const auto& [target, backend] : expected) {
     INFO("the response to " << target << "; bytes left over: " << client.pending());
     const auto response = client.next();
