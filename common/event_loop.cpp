@@ -66,6 +66,13 @@ void EventLoop::modify(int fd, std::uint32_t events) {
 void EventLoop::replace(int fd, std::uint32_t events, Handler handler) {
   assert(watches(fd) && "replace() a descriptor that is registered");
   std::unique_ptr<Entry>& slot = entries_[fd];
+  if (events != 0 && events == slot->events) {
+    // The same interest: the kernel's entry stays as it is, and only the handler changes, with
+    // no system call (part 9 hands a kept backend connection over twice a request).
+    retired_.push_back(std::move(slot->handler));  // empty if it is the one running now
+    slot->handler = std::move(handler);
+    return;
+  }
   auto entry = std::make_unique<Entry>(Entry{fd, events, std::move(handler)});
   const std::uint32_t before = slot->events;
   // The kernel's entry now points at the new one (data.ptr): one epoll_ctl, as modify() would.
@@ -111,6 +118,7 @@ void EventLoop::runOnce(int timeoutMs) {
     ~EndOfBatch() {
       loop.dispatching_ = false;
       loop.removed_.clear();
+      loop.retired_.clear();
     }
   } endOfBatch{*this};
   dispatching_ = true;
@@ -118,7 +126,24 @@ void EventLoop::runOnce(int timeoutMs) {
     Entry* entry = static_cast<Entry*>(events[i].data.ptr);
     // An earlier handler in this batch may have removed this entry: then it is still alive
     // (in removed_) but must not be called.
-    if (!entry->removed) entry->handler(events[i].events);
+    if (entry->removed) continue;
+    // The handler runs from here, out of its entry: replace() may give the entry another one
+    // while it runs, and a std::function must not be overwritten while it runs. Afterwards it
+    // goes back, unless it was replaced or removed meanwhile: then it waits for the end of the
+    // batch, as every handler let go of does.
+    struct Running {
+      Entry& entry;
+      EventLoop& loop;
+      Handler handler;
+      ~Running() {
+        if (!entry.removed && !entry.handler) {
+          entry.handler = std::move(handler);
+        } else {
+          loop.retired_.push_back(std::move(handler));
+        }
+      }
+    } running{*entry, *this, std::move(entry->handler)};
+    running.handler(events[i].events);
   }
   timers_.runExpired(now_);  // still inside the batch: what they remove goes with it
 }

@@ -51,7 +51,8 @@ class EventLoop {
   void remove(int fd);
   // Gives fd another handler and interest at once (part 5: a socket connected by one object
   // goes on with another). The old handler, which may be the one running now, is destroyed
-  // after the current batch, as by remove().
+  // after the current batch, as by remove(). With the same interest as before there is no
+  // system call, and an event this batch still holds for fd goes to the new handler.
   void replace(int fd, std::uint32_t events, Handler handler);
   bool watches(int fd) const {
     return fd >= 0 && static_cast<std::size_t>(fd) < entries_.size() && entries_[fd];
@@ -95,6 +96,7 @@ class EventLoop {
   // and finding an entry is an index, not a hash lookup.
   std::vector<std::unique_ptr<Entry>> entries_;
   std::vector<std::unique_ptr<Entry>> removed_;  // destroyed once the batch is done
+  std::vector<Handler> retired_;                  // handlers replaced: likewise
   Fd signals_;
   Timers timers_;
   Timers::Clock::time_point now_ = Timers::Clock::now();

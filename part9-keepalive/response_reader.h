@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,18 +41,24 @@ class ResponseReader {
   Status next();
 
   const ResponseHead& head() const { return parser_.head(); }  // once kComplete
-  std::string_view rest() const { return std::string_view(buffer_).substr(parser_.headLength()); }
+  std::string_view rest() const { return bytes().substr(parser_.headLength()); }
   std::size_t received() const { return received_; }  // bytes of answer, interim heads included
   int error() const { return error_; }                // once kClosed: the errno, or 0 for a FIN
   const std::string& reason() const { return reason_; }  // once kBroken
   // Gives the buffer back once the head is passed on and rest() has been taken.
-  void release() { buffer_ = std::string(); }
+  void release() {
+    buffer_.reset();
+    size_ = 0;
+  }
 
  private:
   Status parse();
+  std::string_view bytes() const { return {buffer_.get(), size_}; }
 
   std::size_t maxHeadSize_;
-  std::string buffer_;
+  // maxHeadSize bytes, allocated at the first read and never zeroed (as request_reader.h's).
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
   ResponseParser parser_;
   std::size_t received_ = 0;
   int error_ = 0;

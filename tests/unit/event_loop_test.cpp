@@ -103,6 +103,33 @@ TEST_CASE("a handler that removes itself lives until the batch is over", "[event
   CHECK_FALSE(destroyedInCallback);
 }
 
+// Part 9 hands a kept backend connection from a pair to its backend's idle list and back, from
+// inside a handler: with the same interest that costs no system call, and the handler that
+// gave the socket away finishes with its captures intact.
+TEST_CASE("a handler that replaces itself with the same interest", "[event-loop]") {
+  rsp::EventLoop loop;
+  SocketPair pair;
+  bool destroyedInCallback = false;
+  auto probe = std::make_shared<Probe>(Probe{loop, destroyedInCallback});
+  int first = 0;
+  int second = 0;
+  bool capturesAlive = false;
+  loop.add(pair.a.get(), EPOLLIN, [&, probe, fd = pair.a.get()](std::uint32_t) {
+    ++first;
+    loop.replace(fd, EPOLLIN, [&](std::uint32_t) { ++second; });
+    capturesAlive = probe != nullptr;  // still this lambda's own, not the new one's
+  });
+  probe.reset();
+  pair.makeReadable();  // level-triggered: reported again in the next batch
+  loop.runOnce(1000);
+  CHECK(first == 1);
+  CHECK(capturesAlive);
+  CHECK_FALSE(destroyedInCallback);
+  loop.runOnce(1000);
+  CHECK(first == 1);
+  CHECK(second == 1);
+}
+
 TEST_CASE("a handler that throws still ends the batch", "[event-loop]") {
   rsp::EventLoop loop;
   SocketPair thrower, other;
