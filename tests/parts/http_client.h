@@ -1,5 +1,6 @@
 // tests/parts/http_client.h — part 8's tests: a part started with a config of sites, and a
-// client that sends raw bytes and reads the reply until the proxy closes.
+// client that sends raw bytes and reads the reply until the proxy closes (part 9's client,
+// which keeps its connection, is keepalive_client.h).
 #pragma once
 
 #include <sys/socket.h>

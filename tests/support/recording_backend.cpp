@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <string_view>
 
 #include "backend.h"
+#include "http_bytes.h"
 #include "io.h"
 
 namespace rsp::test {
@@ -18,48 +18,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kPollMs = 50;                               // how often the acceptor looks at stop
 constexpr auto kRequestLimit = std::chrono::seconds(10);  // for the head and body to arrive
-
-std::string lowerCase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-int hexValue(char c) {
-  return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
-}
-
-// Where a chunked body that starts at body[0] ends, or npos while it has not (or is broken:
-// the proxy checks chunked bodies; this backend only needs to find the end of a good one).
-std::size_t chunkedEnd(std::string_view body) {
-  for (std::size_t at = 0;;) {
-    const std::size_t lineEnd = body.find("\r\n", at);
-    if (lineEnd == std::string_view::npos) return std::string_view::npos;
-    std::size_t size = 0;
-    for (std::size_t i = at; i < lineEnd && std::isxdigit(static_cast<unsigned char>(body[i])); ++i)
-      size = size * 16 + static_cast<std::size_t>(hexValue(body[i]));
-    if (size == 0) {  // the last chunk: then trailer fields, if any, and an empty line
-      const std::size_t end = body.find("\r\n", lineEnd + 2);
-      if (end == lineEnd + 2) return end + 2;
-      const std::size_t withTrailers = body.find("\r\n\r\n", lineEnd);
-      return withTrailers == std::string_view::npos ? withTrailers : withTrailers + 4;
-    }
-    at = lineEnd + 2 + size + 2;
-    if (at > body.size()) return std::string_view::npos;
-  }
-}
-
-// How many bytes of `bytes` the request's body takes, once it is all there; npos until then.
-std::size_t bodyLength(const std::string& head, std::string_view after) {
-  const std::string lower = lowerCase(head);
-  if (lower.find("\r\ntransfer-encoding:") != std::string::npos &&
-      lower.find("chunked") != std::string::npos) {
-    return chunkedEnd(after);
-  }
-  const std::size_t at = lower.find("\r\ncontent-length:");
-  const std::size_t length = at == std::string::npos ? 0 : std::stoull(head.substr(at + 17));
-  return after.size() >= length ? length : std::string_view::npos;
-}
 
 }  // namespace
 
@@ -151,7 +109,8 @@ std::size_t RecordingBackend::readRequest(int fd, std::size_t slot, std::size_t 
   const std::string head = bytes().substr(0, headEnd + 4);
   std::size_t length;
   for (std::string now = bytes();
-       (length = bodyLength(head, std::string_view(now).substr(head.size()))) == std::string::npos;
+       (length = requestBodyLength(head, std::string_view(now).substr(head.size()))) ==
+       std::string::npos;
        now = bytes()) {
     if (!readMore(fd, slot, until)) return std::string::npos;
   }
