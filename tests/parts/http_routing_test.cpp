@@ -53,7 +53,7 @@ TEST_CASE("a part 7 config still works: one site takes every Host", "[http]") {
   CHECK(ask(proxy.port, "GET / HTTP/1.0\r\n\r\n").backend() == "only");
 }
 
-TEST_CASE("route(request) sends /api/ to its own site; nil goes by Host", "[http]") {
+TEST_CASE("route(request) sends /api/ to its own site, and nil goes by Host", "[http]") {
   RecordingBackend www("www"), api("api");
   RunningProxy proxy = startWith("sites = { ['www.test'] = " + siteOf(www.port()) +
                                  ", ['api.test'] = " + siteOf(api.port()) + R"( }

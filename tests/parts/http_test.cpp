@@ -17,7 +17,7 @@
 using namespace rsp::test;
 using rsp::Fd;
 
-TEST_CASE("every row of the hostile table gets its status; a refused one reaches no backend",
+TEST_CASE("every row of the hostile table gets its status, and a refused one reaches no backend",
           "[http]") {
   RecordingBackend a("a");
   RunningProxy proxy =
@@ -54,7 +54,7 @@ TEST_CASE("a head over maxHeadSize gets 431 and costs only its connection", "[ht
   CHECK(ask(proxy.port, fits).backend() == "a");
 }
 
-TEST_CASE("a head trickled a byte at a time gets 408 at headerTimeout; others are served",
+TEST_CASE("a head trickled a byte at a time gets 408 at headerTimeout, and others are served",
           "[http]") {
   RecordingBackend a("a");
   RunningProxy proxy =

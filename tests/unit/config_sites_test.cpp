@@ -39,7 +39,7 @@ std::string errorOf(const std::string& lua) {
 
 }  // namespace
 
-TEST_CASE("sites: each its own backends; balance and checkInterval default to the top level's",
+TEST_CASE("sites: each its own backends, balance and checkInterval defaulting to the top level's",
           "[config-sites]") {
   const rsp::Config config = load(R"(
 listenPort = 0

@@ -48,7 +48,7 @@ TEST_CASE("a readable descriptor's handler is called with EPOLLIN", "[event-loop
   CHECK((seen & EPOLLIN) != 0);
 }
 
-TEST_CASE("interest 0 silences even a hang-up; interest again brings events back", "[event-loop]") {
+TEST_CASE("interest 0 silences even a hang-up, and interest again brings events back", "[event-loop]") {
   rsp::EventLoop loop;
   SocketPair pair;
   int calls = 0;

@@ -42,7 +42,7 @@ TEST_CASE("*.b.test does not match b.test, nor mail.* match mail", "[sites]") {
   CHECK(sites.match("xb.test") == std::nullopt);  // only on a dot border
 }
 
-TEST_CASE("names are case-insensitive; no site and no default: nothing", "[sites]") {
+TEST_CASE("names are case-insensitive, and no site and no default is nothing", "[sites]") {
   const Sites sites({"A.Test"});
   CHECK(sites.match("a.test") == 0u);
   CHECK(sites.match("b.test") == std::nullopt);

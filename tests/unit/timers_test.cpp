@@ -33,7 +33,7 @@ TEST_CASE("timers run in the order of their deadlines, only once due", "[timers]
   CHECK(timers.millisecondsToNext(start) == -1);
 }
 
-TEST_CASE("a cancelled timer never runs; a callback may add and cancel timers", "[timers]") {
+TEST_CASE("a cancelled timer never runs, and a callback may add and cancel timers", "[timers]") {
   Timers timers;
   const auto start = Timers::Clock::now();
   bool cancelledRan = false, addedRan = false;
