@@ -135,7 +135,7 @@ TEST_CASE("the lessons of parts 5-7 are shown on the parts that have them, and o
   CHECK(shows(showsIdleClients) == std::vector<int>{4, 5, 6, 7});
   CHECK(shows(showsBalancing) == std::vector<int>{6, 7});
   CHECK(shows(showsOutOfDescriptors) == std::vector<int>{4, 7});
-  CHECK(shows(showsHttpLesson) == std::vector<int>{8, 9});  // every part that reads HTTP
+  CHECK(shows(showsHttpLesson) == std::vector<int>{8, 9, 10});  // every part that reads HTTP
   PartRun silent = runOf(5, milliseconds(1010), madeUpReply(kSize));
   silent.idleClients.reset();
   CHECK(problemsWith(silent) == std::vector<std::string>{"the idle clients were not shown"});
@@ -256,10 +256,12 @@ TEST_CASE("the HTTP table has a row per part that showed part 8's lesson", "[too
     runs.push_back(runOf(part, milliseconds(1010), madeUpReply(kSize)));
   }
   CHECK(httpTable(runs) ==
-        "part  what it is  two sites, one port     smuggling (CL.TE)          slowloris\n"
-        "8     HTTP        a.test a, www.b.test b  400, backends got 0 bytes  "
+        "part  what it is      two sites, one port     smuggling (CL.TE)          slowloris\n"
+        "8     HTTP            a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n"
-        "9     keep-alive  a.test a, www.b.test b  400, backends got 0 bytes  "
+        "9     keep-alive      a.test a, www.b.test b  400, backends got 0 bytes  "
+        "408 after 1.01 s, backends got 0 bytes\n"
+        "10    Lua that waits  a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n");
   runs.resize(7);
   CHECK(httpTable(runs).empty());  // no part read HTTP: no table
