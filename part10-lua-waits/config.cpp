@@ -1,6 +1,7 @@
 // part10-lua-waits/config.cpp — part 10: the proxy's settings, read from a Lua file. See config.h.
-// Same as part8-http/config.cpp except: keepaliveTimeout, backendKeepalive, backendIdleTimeout
-// and checkPath (config.h).
+// Same as part9-keepalive/config.cpp except: routeTimeout, the settings of route's own backends
+// (peers.h), and the file runs with the `rsp` table and finds modules beside it (rsp_library.h).
+// From part 9: keepaliveTimeout, backendKeepalive, backendIdleTimeout and checkPath (config.h).
 //
 // A reload (SIGHUP) runs the file inside the loop: its run is bounded (lua_limits.h), so a file
 // that loops or allocates without end fails to load and the running config stays.
@@ -20,6 +21,7 @@
 #include <memory>
 
 #include "config_lua.h"
+#include "rsp_library.h"
 
 namespace rsp {
 namespace config_lua {
@@ -30,6 +32,7 @@ int runConfig(lua_State* lua) {
   const char* path = static_cast<const char*>(lua_touserdata(lua, 1));
   lua_settop(lua, 0);
   luaL_openlibs(lua);
+  openRspLibrary(lua, path);  // part 10: rsp.sleep, rsp.tcp; require "redis" beside the file
   if (luaL_loadfilex(lua, path, "t") != LUA_OK) return lua_error(lua);
   lua_call(lua, 0, 0);
   for (const char* setting : kSettings) lua_getglobal(lua, setting);
@@ -248,6 +251,9 @@ Config loadConfig(const std::string& path) {
   config.luaLimits = readLuaLimits(lua, path);
   const bool chooser = readFunction(lua, kChooseBackend, "chooseBackend", path);
   config.hasRoute = readFunction(lua, kRoute, "route", path);
+  config.routeTimeout =
+      readSeconds(lua, kRouteTimeout, "routeTimeout", Config{}.routeTimeout, path);
+  config.peers = defaults;  // for route's "host:port" (peers.h): the top level's settings
   lua_settop(lua, 0);
   // chooseBackend runs for every new client, route for every request, in this same state
   // (chooser.h, router.h): keep it.

@@ -1,7 +1,17 @@
 // part10-lua-waits/config.h — part 10: the proxy's settings, read from a Lua file.
 //
-// Same as part8-http/config.h except: the settings of kept-alive connections, and the HTTP
-// health check.
+// Same as part9-keepalive/config.h except: routeTimeout; the file's Lua gets `rsp`
+// (rsp_library.h) for route to wait with; `require` finds modules beside the config file first;
+// and the backends route names itself ("host:port") are pooled with the top level's settings.
+//
+//   local redis = require "redis"  -- part10-lua-waits/redis.lua, beside this file
+//   routeTimeout = 5               -- seconds route(request) may take in all, waits included
+//                                  -- (504 after it)
+//   function route(request)        -- may wait (rsp.sleep, rsp.tcp), and may return "host:port"
+//     return redis.get("site:" .. request.host)
+//   end
+//
+// From part 9: the settings of kept-alive connections, and the HTTP health check.
 //
 //   keepaliveTimeout = 75          -- seconds a client may wait between requests (as nginx)
 //   backendKeepalive = 32          -- idle connections kept per backend, for reuse; 0: none
@@ -116,6 +126,10 @@ struct Config {
   // chooseBackend or route (router.h); null otherwise. A pool's `lua` is this one, if it has one.
   std::shared_ptr<lua_State> lua;
   bool hasRoute = false;  // the file defines route(request)
+  std::chrono::milliseconds routeTimeout{5000};  // part 10: route's wall time, waits included
+  // Part 10: what the pool of a backend route names itself is made from (peers.h), with that
+  // backend in `backends`: the top level's settings, and no health checks.
+  PoolSettings peers;
 };
 
 // what() is the whole line to print, e.g.

@@ -1,7 +1,7 @@
 // part10-lua-waits/config_lua.h — part 10: what config.cpp and config_sites.cpp share while they
 // read a config file: where runConfig() leaves each setting on the Lua stack, and the readers of
-// one value. Only those two files include it. Same as part8-http/config_lua.h except: part 9's
-// four settings.
+// one value. Only those two files include it. Same as part9-keepalive/config_lua.h except:
+// routeTimeout. From part 9: part 9's four settings.
 //
 // runConfig() (config.cpp) runs the file under lua_pcall() and leaves every setting on the
 // stack, at the positions below, then the entries of `backends` and the sites, pushed by
@@ -24,7 +24,7 @@ inline constexpr const char* kSettings[] = {
     "balance",       "checkInterval",  "chooseBackend", "maxConnections", "shutdownTimeout",
     "luaTimeLimit",  "luaMemoryLimit", "sites",         "defaultSite",    "maxHeadSize",
     "headerTimeout", "route",          "keepaliveTimeout", "backendKeepalive",
-    "backendIdleTimeout", "checkPath", "backends"};
+    "backendIdleTimeout", "checkPath", "routeTimeout", "backends"};
 enum Position {
   kListenPort = 1,
   kBackendAddress,
@@ -47,6 +47,7 @@ enum Position {
   kBackendKeepalive,
   kBackendIdleTimeout,
   kCheckPath,
+  kRouteTimeout,
   kBackends,
   kBackendCount  // how many entries `backends` has; then 3 values per entry, then the sites
 };

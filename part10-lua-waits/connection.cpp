@@ -1,5 +1,7 @@
 // part10-lua-waits/connection.cpp — part 10: one client's requests, each routed and relayed.
-// See connection.h. Same as part8-http/connection.cpp except: the backend's bytes go to the
+// See connection.h. Same as part9-keepalive/connection.cpp except: kRouting's timer is
+// routeTimeout (504), the client is not read while route runs, and the route's coroutine stops
+// when the pair closes. From part 9: the backend's bytes go to the
 // response head's reader first (connection_response.cpp), a delivered response ends the
 // exchange instead of the pair, and a kept-alive client that waits for nothing is closed
 // after keepaliveTimeout.
@@ -85,6 +87,16 @@ void Connection::connected(Fd backend, int error) {
   settle();
 }
 
+// route(request) has answered (router.h): where it said, or by Host. Like connected(), a way
+// into the pair from the loop, so guarded.
+void Connection::routeAnswered(const Destination& to) {
+  guarded([&] {
+    routed(to);
+    reader_.release();  // the body's start is queued now
+    settle();
+  });
+}
+
 // When every address of a backend has failed, moves on to the next backend that is up.
 // Returns why the pair must close instead (nullptr when it moved on): each backend has had its
 // turn, or the proxy itself is short of something.
@@ -117,6 +129,10 @@ void Connection::handleTimer() {
     // Kept alive and nothing asked since: keepaliveTimeout, and no answer is owed.
     if (requests_ > 0 && reader_.buffered() == 0) return closePair("kept alive long enough");
     return answer(408);  // headerTimeout: the slowloris
+  }
+  if (phase_ == Phase::kRouting) {  // routeTimeout: route(request) has waited too long
+    if (verbose()) log() << "client " << client_.fd.get() << ": route ran past routeTimeout";
+    return answer(504);
   }
   if (phase_ == Phase::kLingering) return closePair("lingered long enough");
   if (phase_ == Phase::kRelaying && idle()) {
@@ -183,6 +199,12 @@ void Connection::guarded(Work work) {
 
 void Connection::handleEvent(Side& side, std::uint32_t events) {
   guarded([&] {
+    if (phase_ == Phase::kRouting) {
+      // The client is not read while route runs (route()), but a reset is reported all the
+      // same, and would be again and again: it has gone, and its route with it.
+      if (events & (EPOLLERR | EPOLLHUP)) closePair("left while its route ran");
+      return;
+    }
     if (phase_ != Phase::kReadingHead) return relay(side, events);
     readHead();
     settle();
@@ -213,7 +235,7 @@ void Connection::relay(Side& side, std::uint32_t events) {
 // After every event: pass on FINs, close the pair once both flows are over, and watch each
 // socket for exactly what can be done with it now.
 void Connection::settle() {
-  if (phase_ == Phase::kClosed) return;
+  if (phase_ == Phase::kClosed || phase_ == Phase::kRouting) return;  // nothing moves yet
   // A chunked body that broke on its way: the client still gets an answer, ours (400).
   if (answered_ == 0 && !responding_ && toBackend_.brokenBody()) return answer(400);
   if (toBackend_.sourceEnded() && toClient_.sourceEnded() && !toBackend_.wantsToWrite() &&
@@ -269,6 +291,7 @@ void Connection::closePair(const char* why) {
   loop_.timers().cancel(timer_);
   shared_->idle.leave(idleTicket_);
   connector_.cancel();  // a connect still under way: nobody is waiting for it now
+  if (routeRun_) routeRun_->stop();  // its sockets close with the request
   releaseBackend(false);
   loop_.remove(client_.fd.get());
   onClosed_();

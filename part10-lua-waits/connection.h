@@ -1,8 +1,21 @@
 // part10-lua-waits/connection.h — part 10: one client's requests, each routed and relayed.
 //
-// Same as part8-http/connection.h except: a client connection carries one request after
-// another, and a backend connection outlives the request it was opened for. After a response
-// has gone out whole (its framing says where it ends: framing.h), the pair does not close:
+// Same as part9-keepalive/connection.h except: a new phase, kRouting, while route(request) runs
+// as a coroutine that may wait (router.h, coroutine.h). The request waits there, within
+// routeTimeout (504 after it), its client not read: its body, or a pipelined next request, stays
+// in the kernel until our head is queued. Every other pair goes on meanwhile. The coroutine, and
+// the sockets its Lua opened, belong to the request (routeRun_; each request has a new one):
+// they close when route answers, or when the pair answers for itself or closes, whichever comes
+// first. route may also name a backend itself ("host:port"), whose pool comes from the Routing's
+// peers (peers.h).
+//
+//   kReadingHead ──▶ kRouting ──▶ kConnecting ──▶ ...   (kRouting only if the config has route)
+//                       │ routeTimeout: 504; no site: 421; the client reset: closed
+//                       └──▶ our answer
+//
+// From part 9: a client connection carries one request after another, and a backend connection
+// outlives the request it was opened for. After a response has gone out whole (its framing says
+// where it ends: framing.h), the pair does not close:
 //
 //   kReadingHead ──▶ kConnecting ──▶ kRelaying ──▶ response delivered ─┬─▶ kReadingHead (next)
 //        ▲  (or a kept backend       │  the response head is read     ├─▶ kLingering ──▶ kClosed
@@ -67,8 +80,10 @@
 #include "common/fd.h"
 #include "config.h"
 #include "connector.h"
+#include "coroutine.h"
 #include "flow.h"
 #include "idle_clients.h"
+#include "peers.h"
 #include "pool.h"
 #include "request_reader.h"
 #include "response_reader.h"
@@ -88,6 +103,7 @@ struct Routing {
   Router router;
   std::vector<std::shared_ptr<BackendPool>> pools;
   std::vector<std::string> sites;  // pools[i] is the pool of the site named sites[i]
+  Peers peers;                     // part 10: the backends route named itself
 };
 
 // What the Proxy shares with every client connection: the routing of the config in force, and
@@ -118,6 +134,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Nothing chosen yet: waiting for a request (keepaliveTimeout), or reading its head
     // (headerTimeout).
     kReadingHead,
+    kRouting,     // route(request) runs, and may wait, within routeTimeout; the client unread
     kConnecting,  // the backend's handshake is under way; the client's bytes are queued
     kRelaying,    // both flows at work
     kLingering,   // both flows over: reading and dropping input before closing
@@ -136,6 +153,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void readHead();
   void takeHead(RequestReader::Status status);
   void route();
+  void routeAnswered(const Destination& to);
+  void routed(const Destination& to);
   void forwardRequest();
   void answer(int status);
   void logRequest();
@@ -194,6 +213,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Flow toBackend_{client_.fd.get(), -1, "backend"};  // the backend's ends: set once connected
   Flow toClient_{-1, client_.fd.get(), "client"};
   Connector connector_;
+  std::unique_ptr<LuaCoroutine> routeRun_;  // route(request)'s, kept until the pair is destroyed
   Phase phase_ = Phase::kReadingHead;
   Timers::Id timer_{};                       // the one deadline of the current phase
   Timers::Clock::time_point lastActive_{};   // the latest event; the idle timer checks it

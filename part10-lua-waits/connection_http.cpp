@@ -1,7 +1,10 @@
 // part10-lua-waits/connection_http.cpp — part 10: what the Connection does with a request. See
 // connection.h.
 //
-// Same as part8-http/connection_http.cpp except: this runs for each request on the connection
+// Same as part9-keepalive/connection_http.cpp except: route() may wait for route(request), in
+// the phase kRouting, and routed() goes on once it has answered (routeAnswered()).
+//
+// From part 9: this runs for each request on the connection
 // (its bytes may have come with the previous one), a kept connection to the backend is tried
 // before a new one, and the request is kept while it is small enough to be sent again.
 //
@@ -50,17 +53,38 @@ void Connection::takeHead(RequestReader::Status status) {
       route();  // forwardRequest() has queued the body's start, if there is a backend
       break;
   }
-  reader_.release();  // the head is dealt with: its buffer goes back, the parsed head stays
+  // The head is dealt with: its buffer goes back, the parsed head stays. While route(request)
+  // waits, the body's start is still to be queued.
+  if (phase_ != Phase::kRouting) reader_.release();
 }
 
-// A whole, valid head: its site (route(), then the Host), and that site's backend, through a
-// kept connection to it if there is one.
+// A whole, valid head: where it goes (route(), then the Host). route(request) may wait: the pair
+// then waits in kRouting, not reading the client, until routeAnswered() or routeTimeout.
 void Connection::route() {
   headWhole_ = true;
-  const std::optional<std::size_t> site =
-      routing_->router.siteFor(reader_.head(), clientAddress_, loop_.now());
-  if (!site) return answer(421);  // no site for this Host, and no default site
-  pool_ = routing_->pools[*site];
+  Router& router = routing_->router;
+  if (!router.routes()) return routed(router.byHost(reader_.head()));
+  phase_ = Phase::kRouting;
+  armTimer(loop_.now() + router.routeTimeout());
+  loop_.modify(client_.fd.get(), 0);  // its body, or its next request, waits in the kernel
+  // The previous request's run is over (it answered, or answer() stopped it), and this is never
+  // inside its callback (a client's event, or the end of an exchange): it may go.
+  routeRun_ = router.newRun(loop_);
+  // routeAnswered() runs from the loop once route has answered, or at once if it never waited.
+  router.startRoute(*routeRun_, reader_.head(), clientAddress_,
+                    [this](const Destination& to) { routeAnswered(to); });
+}
+
+// Where route (or the Host) sent the request: a site's pool, or the pool of route's own
+// backend; then that pool's backend, through a kept connection to it if there is one.
+void Connection::routed(const Destination& to) {
+  if (to.backend) {
+    pool_ = routing_->peers.poolFor(loop_, *to.backend);
+  } else if (to.site) {
+    pool_ = routing_->pools[*to.site];
+  } else {
+    return answer(421);  // no site for this Host, and no default site
+  }
   const std::optional<std::size_t> backend = pool_->choose(address_);
   if (!backend) return answer(502);  // every backend of the site is down
   backendIndex_ = *backend;
@@ -99,6 +123,7 @@ void Connection::forwardRequest() {
 void Connection::answer(int status) {
   if (responding_) return closePair("the response broke off");
   answered_ = status;
+  if (routeRun_) routeRun_->stop();  // routeTimeout: its sockets close, it never resumes
   connector_.cancel();
   shared_->idle.leave(idleTicket_);
   releaseBackend(false);

@@ -1,6 +1,6 @@
 // part10-lua-waits/lua_limits.cpp — part 10: every run of the config's Lua is bounded, in time
 // and in memory. See lua_limits.h.
-// Unchanged from part6-loadbalancer/lua_limits.cpp.
+// Same as part9-keepalive/lua_limits.cpp (part 6's) except: boundedResume(), for a coroutine.
 #include "lua_limits.h"
 
 #include <cstdlib>
@@ -87,15 +87,30 @@ void setLuaLimits(lua_State* lua, const LuaLimits& limits) { budgetOf(lua).limit
 
 std::size_t luaMemoryUsed(lua_State* lua) { return budgetOf(lua).used; }
 
+// Which bound, if any, ended a run that returned `status`.
+Overrun overrunOf(int status, const Budget& budget) {
+  return status == LUA_OK || status == LUA_YIELD ? Overrun::kNone
+         : budget.outOfTime                      ? Overrun::kTime
+         : budget.outOfMemory                    ? Overrun::kMemory
+                                                 : Overrun::kNone;
+}
+
 int boundedCall(lua_State* lua, int arguments, int results, Overrun& overrun) {
   Budget& budget = budgetOf(lua);
   arm(lua, budget);
   const int status = lua_pcall(lua, arguments, results, 0);
   budget.deadline = Clock::time_point::max();
-  overrun = status == LUA_OK     ? Overrun::kNone
-            : budget.outOfTime   ? Overrun::kTime
-            : budget.outOfMemory ? Overrun::kMemory
-                                 : Overrun::kNone;
+  overrun = overrunOf(status, budget);
+  return status;
+}
+
+// The hook is per thread (a coroutine has its own), so it is armed on the coroutine itself.
+int boundedResume(lua_State* thread, int arguments, int& results, Overrun& overrun) {
+  Budget& budget = budgetOf(thread);
+  arm(thread, budget);
+  const int status = lua_resume(thread, nullptr, arguments, &results);
+  budget.deadline = Clock::time_point::max();
+  overrun = overrunOf(status, budget);
   return status;
 }
 

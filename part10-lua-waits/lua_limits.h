@@ -1,6 +1,6 @@
 // part10-lua-waits/lua_limits.h — part 10: every run of the config's Lua is bounded, in time
 // and in memory.
-// Unchanged from part6-loadbalancer/lua_limits.h.
+// Same as part9-keepalive/lua_limits.h (part 6's) except: boundedResume(), for a coroutine.
 //
 // chooseBackend runs inside the loop, for every new client. A `while true do end` in it would
 // hold the one thread for good: no other client, no signal, only SIGKILL. A protected call
@@ -47,5 +47,10 @@ std::size_t luaMemoryUsed(lua_State* lua);
 // lua_pcall(lua, arguments, results, 0) under the time bound. Returns its status, and sets
 // `overrun` when the error was one of the bounds.
 int boundedCall(lua_State* lua, int arguments, int results, Overrun& overrun);
+
+// Part 10: lua_resume(thread, nullptr, arguments, &results) under the same bounds. The time
+// bound is per run, from this resume to the coroutine's next yield (coroutine.h): a coroutine
+// that waits on the loop may take any time in all, but holds the loop for luaTimeLimit at most.
+int boundedResume(lua_State* thread, int arguments, int& results, Overrun& overrun);
 
 }  // namespace rsp

@@ -1,5 +1,6 @@
 // part10-lua-waits/proxy.cpp — part 10: the listening side, and its limits. See proxy.h.
-// Same as part8-http/proxy.cpp except: at maxConnections a kept-alive client that waits for
+// Same as part9-keepalive/proxy.cpp except: the Routing holds the pools of the backends route
+// names itself (peers.h). From part 9: at maxConnections a kept-alive client that waits for
 // nothing makes room for a new one, and the descriptor budget leaves room for idle backend
 // connections.
 #include "proxy.h"
@@ -52,7 +53,7 @@ std::shared_ptr<Routing> routingFor(EventLoop& loop, const Config& config) {
   const bool reuse = !config.sites.empty() && config.sites.front().pool.backendKeepalive > 0;
   return std::make_shared<Routing>(config.maxHeadSize, config.headerTimeout,
                                    config.keepaliveTimeout, config.timeouts, reuse, Router(config),
-                                   std::move(pools), std::move(names));
+                                   std::move(pools), std::move(names), Peers(config.peers));
 }
 
 Proxy::Proxy(EventLoop& loop, const Config& config, std::string configPath)

@@ -1,8 +1,10 @@
 // part10-lua-waits/router.cpp — part 10: which site a request goes to. See router.h.
+// Same as part9-keepalive/router.cpp except: route runs as a coroutine (LuaCoroutine), its answer
+// comes back in a callback, and it may be "host:port".
 //
 // As in chooser.cpp: a Lua error longjmps over C++ frames, so every call into Lua happens in
-// callRoute(), which makes no C++ objects and runs under lua_pcall; it reads the request
-// through a plain struct of pointers and leaves route's answer on the stack.
+// pushRoute(), which makes no C++ objects and runs under lua_pcall; it reads the request
+// through a plain struct of pointers and leaves route and its argument on the stack.
 #include "router.h"
 
 #include <arpa/inet.h>
@@ -14,6 +16,7 @@
 #include "common/log.h"
 #include "http_syntax.h"
 #include "lua_limits.h"
+#include "peers.h"
 
 namespace rsp {
 namespace {
@@ -50,9 +53,9 @@ void pushHeaders(lua_State* lua, const RequestHead& head) {
   }
 }
 
-// Runs under lua_pcall with a RouteCall as a light userdata; returns route's one result.
-int callRoute(lua_State* lua) {
-  const RouteCall* call = static_cast<const RouteCall*>(lua_touserdata(lua, 1));
+// Runs under lua_pcall (LuaCoroutine::start) with a RouteCall: pushes route and its argument.
+int pushRoute(lua_State* lua, void* data) {
+  const RouteCall* call = static_cast<const RouteCall*>(data);
   const RequestHead& head = *call->head;
   lua_getglobal(lua, "route");
   lua_createtable(lua, 0, 7);  // request
@@ -69,7 +72,6 @@ int callRoute(lua_State* lua) {
   lua_pushinteger(lua, call->client->port);
   lua_setfield(lua, -2, "port");
   lua_setfield(lua, -2, "client");
-  lua_call(lua, 1, 1);
   return 1;
 }
 
@@ -102,68 +104,58 @@ ClientAddress describeClient(const sockaddr_storage& client) {
   return {text, ntohs(v4.sin_port)};
 }
 
-bool LuaRouter::route(const RequestHead& head, const std::string& host, const ClientAddress& client,
-                      std::string& site, std::string& error) {
-  lua_State* lua = lua_.get();
-  RouteCall call{&head, &host, &client};
-  lua_pushcfunction(lua, callRoute);
-  lua_pushlightuserdata(lua, &call);
-  Overrun overrun = Overrun::kNone;
-  const bool called = boundedCall(lua, 1, 1, overrun) == LUA_OK;
-  overrunsInRow_ = overrun == Overrun::kNone ? 0 : overrunsInRow_ + 1;
-  // Only plain values are read from here on (lua_tolstring of a string does not allocate).
-  const int type = lua_type(lua, -1);
-  std::size_t length = 0;
-  const char* text = type == LUA_TSTRING ? lua_tolstring(lua, -1, &length) : nullptr;
-  if (!called) {
-    error = "route failed: ";
-    error += overrun == Overrun::kMemory ? "it used more memory than luaMemoryLimit allows"
-             : text != nullptr           ? bounded({text, length})
-                                         : "an error that is not a string";
-  } else if (type == LUA_TSTRING) {
-    site.assign(text, length);
-  } else if (type == LUA_TNIL) {
-    site.clear();
-  } else {
-    error =
-        std::string("route returned a ") + lua_typename(lua, type) + ", not a site's name or nil";
-  }
-  lua_settop(lua, 0);
-  return called && (type == LUA_TSTRING || type == LUA_TNIL);
-}
-
-Router::Router(const Config& config) : sites_(namesOf(config), config.defaultSite) {
+Router::Router(const Config& config)
+    : sites_(namesOf(config), config.defaultSite), routeTimeout_(config.routeTimeout) {
   for (std::size_t i = 0; i < config.sites.size(); ++i)
     byName_.emplace(lowerCase(config.sites[i].name), i);
-  if (config.hasRoute && config.lua) lua_.emplace(config.lua);
+  if (config.hasRoute) lua_ = config.lua;
 }
 
-std::optional<std::size_t> Router::siteFor(const RequestHead& head, const ClientAddress& client,
-                                           LogEpisode::Clock::time_point now) {
+std::unique_ptr<LuaCoroutine> Router::newRun(EventLoop& loop) const {
+  return std::make_unique<LuaCoroutine>(loop, lua_);
+}
+
+void Router::startRoute(LuaCoroutine& run, const RequestHead& head, const ClientAddress& client,
+                        Routed routed) {
+  // The host outlives this call: the coroutine is made, and route is given its table, in start().
   const std::string host = normaliseHost(head.authority);
-  if (lua_ && !lua_->switchedOff()) {
-    if (const auto site = byRoute(head, host, client, now)) return site;
-  }
-  return sites_.match(host);
+  RouteCall call{&head, &host, &client};
+  run.start(pushRoute, &call, [this, &head, routed = std::move(routed)](const auto& result) {
+    routed(this->routed(head, result, LogEpisode::Clock::now()));
+  });
 }
 
-// route's site, or nullopt to go by Host: it said nil, or it failed (one line per episode).
-std::optional<std::size_t> Router::byRoute(const RequestHead& head, const std::string& host,
-                                           const ClientAddress& client,
-                                           LogEpisode::Clock::time_point now) {
-  std::string site, error;
-  if (lua_->route(head, host, client, site, error)) {
-    if (site.empty()) return std::nullopt;  // nil (or ""): match by Host, as asked
-    if (const auto it = byName_.find(lowerCase(site)); it != byName_.end()) return it->second;
-    error = "route returned \"" + bounded(site) + "\", which is not one of the sites";
+Destination Router::byHost(const RequestHead& head) const {
+  return {sites_.match(normaliseHost(head.authority)), std::nullopt};
+}
+
+// What route came to: its site or backend, or the Host's site when it said nil or failed (one
+// line per episode).
+Destination Router::routed(const RequestHead& head, const CoroutineResult& result,
+                           LogEpisode::Clock::time_point now) {
+  overrunsInRow_ = result.overrun == Overrun::kNone ? 0 : overrunsInRow_ + 1;
+  std::string error;
+  if (!result.returned) {
+    error = "route failed: " + bounded(result.error);
+  } else if (result.type != "string" && !result.nil) {
+    error = "route returned a " + result.type + ", not a site's name, \"host:port\" or nil";
+  } else if (result.value.empty()) {
+    return byHost(head);  // nil (or ""): match by Host, as asked
+  } else if (const auto it = byName_.find(lowerCase(result.value)); it != byName_.end()) {
+    return {it->second, std::nullopt};
+  } else if (auto backend = numericHostPort(result.value)) {
+    return {std::nullopt, std::move(backend)};
+  } else {
+    error = "route returned \"" + bounded(result.value) +
+            "\", which is neither one of the sites nor a numeric \"host:port\"";
   }
   if (routeErrors_.begins(now))
     log() << error << "; this request goes by Host instead" << routeErrors_.heldBack();
-  if (lua_->switchedOff()) {
-    log() << "route overran its limits " << LuaRouter::kOverrunsToSwitchOff
+  if (overrunsInRow_ == kOverrunsToSwitchOff) {  // once, though runs still under way may add
+    log() << "route overran its limits " << kOverrunsToSwitchOff
           << " times in a row: switched off until the next reload; every request goes by Host";
   }
-  return std::nullopt;
+  return byHost(head);
 }
 
 }  // namespace rsp

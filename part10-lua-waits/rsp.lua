@@ -1,12 +1,16 @@
--- part10-lua-waits/rsp.lua: a sample config for rsp-part10: two sites on one port, chosen by Host.
--- A file from parts 3-7 works too (one site that takes every Host).
+-- part10-lua-waits/rsp.lua: a sample config for rsp-part10: sites chosen by what Redis says,
+-- else by Host. A file from parts 3-9 works too.
 --
+--   redis-server --port 6379 --save '' --appendonly no &
 --   build/bin/rsp-backend --port 8001 --name a1 &
 --   build/bin/rsp-backend --port 8002 --name b1 &
---   ./tutorial run 10 part10-lua-waits/rsp.lua
---   curl -i -H 'Host: a.test' http://127.0.0.1:8000/bytes/10     # X-Backend: a1
+--   build/bin/rsp-backend --port 8003 --name c1 &
+--   ./tutorial run 10 part10-lua-waits/rsp.lua     # Redis on $RSP_REDIS_PORT, else 6379
+--   redis-cli set site:c.test 127.0.0.1:8003
+--   curl -i -H 'Host: c.test' http://127.0.0.1:8000/bytes/10     # X-Backend: c1, from Redis
+--   curl -i -H 'Host: a.test' http://127.0.0.1:8000/bytes/10     # X-Backend: a1, by Host
 --   curl -i -H 'Host: www.b.test' http://127.0.0.1:8000/bytes/10 # X-Backend: b1
---   curl -i -H 'Host: c.test' http://127.0.0.1:8000/bytes/10     # a.test, the default site
+--   redis-cli set site:a.test 127.0.0.1:8003   # a.test: a1 until its answer's cache expires, c1
 --
 -- The config is a Lua 5.4 program: rsp runs it once at start-up and then reads its globals.
 
@@ -58,9 +62,28 @@ idleTimeout = 60
 -- end
 
 -- Optional: route(request) chooses the site for every request, before Host matching; return a
--- site's name, or nil to go by Host. `request` has method, target, path, host, version, headers
--- (lower-case names) and client (address, port). Bounded like chooseBackend.
---
--- function route(request)
---   if request.path:sub(1, 5) == "/api/" then return "*.b.test" end
--- end
+-- site's name, "host:port" (a numeric address: a backend of its own), or nil to go by Host.
+-- `request` has method, target, path, host, version, headers (lower-case names) and client
+-- (address, port). It runs as a coroutine: it may wait, with rsp.sleep(seconds) and rsp.tcp()
+-- sockets, and every other request goes on meanwhile. Each run between waits is bounded like
+-- chooseBackend; the whole of it, waits included, by routeTimeout seconds (then 504).
+routeTimeout = 5
+
+-- Here: ask Redis (site:<host> -> "host:port"), through redis.lua beside this file, and keep
+-- each answer for cacheSeconds, so that most requests do not wait at all.
+local redis = require "redis"
+local server = { host = "127.0.0.1", port = tonumber(os.getenv("RSP_REDIS_PORT")) or 6379,
+                 timeout = 500 }
+local cacheSeconds = 5
+local cache, cached = {}, 0  -- host -> { backend = "host:port" or false, expires = ... }
+
+function route(request)
+  local hit = cache[request.host]
+  if hit and hit.expires > rsp.now() then return hit.backend or nil end
+  local backend, err = redis.call(server, "GET", "site:" .. request.host)
+  if err then return nil end  -- Redis is away: go by Host, and ask again next time
+  if cached >= 10000 then cache, cached = {}, 0 end  -- any Host may come: keep it bounded
+  cached = cached + 1
+  cache[request.host] = { backend = backend or false, expires = rsp.now() + cacheSeconds }
+  return backend
+end
