@@ -200,10 +200,11 @@ void Connection::guarded(Work work) {
 void Connection::handleEvent(Side& side, std::uint32_t events) {
   guarded([&] {
     if (phase_ == Phase::kRouting) {
-      // The client is not read while route runs (route()), but a reset is reported all the
-      // same, and would be again and again: it has gone, and its route with it.
-      if (events & (EPOLLERR | EPOLLHUP)) closePair("left while its route ran");
-      return;
+      // Only a hang-up is watched for while route runs (route()). A reset: the client has
+      // gone, and its route goes with it. A FIN may be a half-close after its request: the
+      // pair goes on, no longer watching (the event would come again on every wait).
+      if (events & (EPOLLERR | EPOLLHUP)) return closePair("left while its route ran");
+      return loop_.modify(client_.fd.get(), 0);
     }
     if (phase_ != Phase::kReadingHead) return relay(side, events);
     readHead();

@@ -3,7 +3,8 @@
 // Same as part9-keepalive/connection.h except: a new phase, kRouting, while route(request) runs
 // as a coroutine that may wait (router.h, coroutine.h). The request waits there, within
 // routeTimeout (504 after it), its client not read: its body, or a pipelined next request, stays
-// in the kernel until our head is queued. Every other pair goes on meanwhile. The coroutine, and
+// in the kernel until our head is queued; but a client that resets is closed at once. Every other
+// pair goes on meanwhile. The coroutine, and
 // the sockets its Lua opened, belong to the request (routeRun_; each request has a new one):
 // they close when route answers, or when the pair answers for itself or closes, whichever comes
 // first. route may also name a backend itself ("host:port"), whose pool comes from the Routing's

@@ -66,7 +66,8 @@ void Connection::route() {
   if (!router.routes()) return routed(router.byHost(reader_.head()));
   phase_ = Phase::kRouting;
   armTimer(loop_.now() + router.routeTimeout());
-  loop_.modify(client_.fd.get(), 0);  // its body, or its next request, waits in the kernel
+  // Not read: its body, or its next request, waits in the kernel. But a hang-up is heard.
+  loop_.modify(client_.fd.get(), EPOLLRDHUP);
   // The previous request's run is over (it answered, or answer() stopped it), and this is never
   // inside its callback (a client's event, or the end of an exchange): it may go.
   routeRun_ = router.newRun(loop_);

@@ -3,6 +3,7 @@
 // (support/redis_server.h) with the redis.lua shipped beside the part's config; a route that
 // fails in any way costs that request Host matching, and nothing else.
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "backend.h"
 #include "http_client.h"
+#include "procfs.h"
 #include "redis_server.h"
 #include "refused_start.h"
 
@@ -262,4 +264,51 @@ TEST_CASE("a reload lets a waiting route finish in the Lua state it started in",
   REQUIRE(proxy.process->waitForErrors("reloaded", 5s));
   CHECK(ask(proxy.port, get("x.test")).backend() == "b");  // a new request: the new route
   CHECK(waiting.get().backend() == "a");                    // the old one, finished as it began
+}
+
+// Part 9 routes every request on a kept-alive connection anew: each waits for its own route,
+// and a pipelined one, and a body, wait in the kernel meanwhile and come after, in order.
+TEST_CASE("kept alive: each request waits for its own route, pipelined ones answered in order",
+          "[lua-waits]") {
+  RecordingBackend a("a"), b("b");
+  RunningProxy proxy = startWith("sites = { ['a.test'] = " + siteOf(a.port()) +
+                                 ", ['b.test'] = " + siteOf(b.port()) +
+                                 " }\nfunction route(r) rsp.sleep(0.1)\n"
+                                 "  return r.path == '/to-b' and 'b.test' or 'a.test' end\n");
+  const std::string post =
+      "POST /to-b HTTP/1.1\r\nHost: a.test\r\nContent-Length: 5\r\n\r\nhello";
+  const Reply reply = ask(proxy.port, post + get("a.test", "/to-a") + get("a.test", "/to-b"));
+  CHECK(countOf(reply.text, "HTTP/1.1 200") == 3);
+  const auto first = reply.text.find("X-Backend: b");
+  const auto second = reply.text.find("X-Backend: a", first);
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(reply.text.find("X-Backend: b", second) != std::string::npos);
+  REQUIRE(b.waitForRequests(2, 2s));
+  CHECK(b.received().at(0).body == "hello");
+  CHECK(a.received().size() == 1);
+}
+
+// The client is not read while its route waits, but epoll reports a reset even unasked (and,
+// level-triggered, again and again): the pair closes at once, the route with it.
+TEST_CASE("a client that resets while its route waits is closed at once, with no spinning",
+          "[lua-waits]") {
+  RecordingBackend site("site");
+  RunningProxy proxy = startWith("sites = { ['a.test'] = " + siteOf(site.port()) +
+                                     " }\nfunction route(r) rsp.sleep(1.5) return 'a.test' end\n",
+                                 true);
+  {
+    const rsp::Fd fd = connectClient(proxy.port);
+    REQUIRE(fd);
+    sendText(fd.get(), get("a.test"));
+    std::this_thread::sleep_for(300ms);  // its route sleeps now
+    const linger abortive{1, 0};
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive);
+  }  // closed with a reset
+  const double cpuBefore = cpuSeconds(proxy.process->pid());
+  CHECK(proxy.process->waitForErrors("left while its route ran", 1s));
+  std::this_thread::sleep_for(1500ms);  // past the route's sleep: it never resumes
+  CHECK(cpuSeconds(proxy.process->pid()) - cpuBefore < 0.3);
+  CHECK(site.received().empty());
+  CHECK(ask(proxy.port, get("a.test")).backend() == "site");
 }
