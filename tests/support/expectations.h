@@ -1,7 +1,7 @@
 // tests/support/expectations.h — the one table of what each part is expected to do.
 //
 // Every test in tests/parts/ is linked into each part's test executable (test-part1 ...
-// test-part9, each reading its row as kExpected) and asserts what the part's post promises.
+// test-part10, each reading its row as kExpected) and asserts what the part's post promises.
 // Where a part has a known, deliberate limitation, the table says so, and the test either
 // asserts the limitation (part 1 serves clients one at a time) or is tagged [!shouldfail] from
 // the table, so that it passes only while the part still has the bug its post describes, and
@@ -32,6 +32,7 @@ constexpr Expectations kTable[] = {
     /* part 7 limits        */   {true,      true,      true,      true,      true,        true},
     /* part 8 HTTP          */   {true,      true,      true,      true,      true,        true},
     /* part 9 keep-alive    */   {true,      true,      true,      true,      true,        true},
+    /* part 10 Lua waits    */   {true,      true,      true,      true,      true,        true},
 };
 // clang-format on
 

@@ -7,9 +7,9 @@
 namespace rsp::test {
 namespace {
 
-constexpr const char* kTitles[] = {"one-shot", "epoll loop",     "Lua config", "write queues",
-                                   "timeouts", "load balancing", "limits",     "HTTP",
-                                   "keep-alive"};
+constexpr const char* kTitles[] = {"one-shot",   "epoll loop",     "Lua config", "write queues",
+                                   "timeouts",   "load balancing", "limits",     "HTTP",
+                                   "keep-alive", "Lua that waits"};
 static_assert(sizeof kTitles / sizeof kTitles[0] == kParts, "a title for every part");
 
 // Out of descriptors, a part that pauses spends at most a tenth of the time on the CPU and

@@ -35,7 +35,7 @@ constexpr milliseconds kClientDeadline = 30s;         // every client gives up a
 
 constexpr char kNext[] =
     "\nNext: read the posts, starting with blog/README.md, and see what each step changed with\n"
-    "./tutorial diff 1 2 (then 2 3, and so on up to 8 9).\n";
+    "./tutorial diff 1 2 (then 2 3, and so on up to 9 10).\n";
 
 milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);

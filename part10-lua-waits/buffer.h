@@ -1,0 +1,39 @@
+// part10-lua-waits/buffer.h — part 10: the bytes a connection could not write yet.
+// Unchanged from part4-slow-writes/buffer.h.
+//
+// A queue of bytes in one contiguous block: append() at the back, consume() from the front.
+//
+//   +----------------+-------------------------+----------------+
+//   |  already sent  |  queued: data(), size() |   free space   |
+//   +----------------+-------------------------+----------------+
+//   0             begin_                 bytes_.size()     capacity
+//
+// It knows nothing of sockets or limits: the Flow decides when to write, how much may be
+// queued before it stops reading, and when a quiet flow gives the memory back (flow.h).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace rsp {
+
+class Buffer {
+ public:
+  bool empty() const { return begin_ == bytes_.size(); }
+  std::size_t size() const { return bytes_.size() - begin_; }
+  const char* data() const { return bytes_.data() + begin_; }
+
+  // Queues a copy of `size` bytes behind what is already queued.
+  void append(const char* data, std::size_t size);
+  // Forgets the first `size` queued bytes: they have been written. The memory is kept for
+  // what comes next.
+  void consume(std::size_t size);
+  // Gives the memory back; the queue must be empty. For a flow that has gone quiet.
+  void release();
+
+ private:
+  std::vector<char> bytes_;
+  std::size_t begin_ = 0;  // the first byte not yet sent
+};
+
+}  // namespace rsp

@@ -1,0 +1,301 @@
+// part10-lua-waits/connection.cpp — part 10: one client's requests, each routed and relayed.
+// See connection.h. Same as part9-keepalive/connection.cpp except: kRouting's timer is
+// routeTimeout (504), the client is not read while route runs, and the route's coroutine stops
+// when the pair closes. From part 9: the backend's bytes go to the
+// response head's reader first (connection_response.cpp), a delivered response ends the
+// exchange instead of the pair, and a kept-alive client that waits for nothing is closed
+// after keepaliveTimeout.
+#include "connection.h"
+
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked (glibc's has no such field)
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.h"
+#include "descriptor_limit.h"
+
+namespace rsp {
+
+void Connection::start(EventLoop& loop, Fd client, const sockaddr_storage& address,
+                       std::shared_ptr<ClientsShared> shared, std::function<void()> onClosed) {
+  auto connection = std::make_shared<Connection>(loop, std::move(client), address,
+                                                 std::move(shared), std::move(onClosed));
+  connection->guarded([&] {  // from here on, a failure closes the pair and calls onClosed
+    loop.add(connection->client_.fd.get(), EPOLLIN, [connection](std::uint32_t events) {
+      connection->handleEvent(connection->client_, events);
+    });
+    // From the accept, not from the first byte: a client that never sends one is cut too.
+    connection->armTimer(connection->started_ + connection->routing_->headerTimeout);
+  });
+}
+
+Connection::Connection(EventLoop& loop, Fd client, const sockaddr_storage& address,
+                       std::shared_ptr<ClientsShared> shared, std::function<void()> onClosed)
+    : loop_(loop),
+      address_(address),
+      clientAddress_(describeClient(address)),
+      shared_(std::move(shared)),
+      routing_(shared_->routing),
+      started_(loop.now()),
+      reader_(routing_->maxHeadSize),
+      response_(routing_->maxHeadSize),
+      onClosed_(std::move(onClosed)),
+      client_{std::move(client), "client"},
+      backend_{Fd(), "backend"},
+      connector_(loop, [this](Fd socket, int error) {
+        guarded([&] { connected(std::move(socket), error); });
+      }) {}
+
+Connection::~Connection() {
+  // The rule of the event loop: a Connection dies after the batch, never inside a handler,
+  // where another event for one of its sockets might still be waiting to be handled.
+  assert(!loop_.inCallback());
+  shared_->idle.leave(idleTicket_);  // the loop may go first (its end destroys its handlers)
+}
+
+// The Connector is done: the backend accepted, or every address failed (then the next
+// backend that is up gets its turn).
+void Connection::connected(Fd backend, int error) {
+  if (!backend) {
+    if (verbose() && error == ETIMEDOUT) {
+      log() << "client " << client_.fd.get() << ": backend connect timed out";
+    }
+    if (const char* why = tryNextBackend(error)) {
+      if (verbose()) log() << "client " << client_.fd.get() << ": " << why;
+      answer(error == ETIMEDOUT ? 504 : 502);
+    }
+    return;
+  }
+  backend_.fd = std::move(backend);
+  toBackend_.connectTo(backend_.fd.get());
+  toClient_.connectFrom(backend_.fd.get());
+  // The Connector's registration becomes ours, watched for what the reply will need (one
+  // EPOLL_CTL_MOD; settle() adds EPOLLOUT if the queued request does not all go out at once).
+  loop_.replace(backend_.fd.get(), EPOLLIN, [self = shared_from_this()](std::uint32_t events) {
+    self->handleEvent(self->backend_, events);
+  });
+  phase_ = Phase::kRelaying;
+  lastActive_ = loop_.now();
+  armTimer(lastActive_ + routing_->timeouts.idle);
+  // What the client sent while we were connecting goes out now, before anything else.
+  if (toBackend_.wantsToWrite()) toBackend_.handleWrite();
+  settle();
+}
+
+// route(request) has answered (router.h): where it said, or by Host. Like connected(), a way
+// into the pair from the loop, so guarded.
+void Connection::routeAnswered(const Destination& to) {
+  guarded([&] {
+    routed(to);
+    reader_.release();  // the body's start is queued now
+    settle();
+  });
+}
+
+// When every address of a backend has failed, moves on to the next backend that is up.
+// Returns why the pair must close instead (nullptr when it moved on): each backend has had its
+// turn, or the proxy itself is short of something.
+const char* Connection::tryNextBackend(int error) {
+  // Out of descriptors is the proxy's trouble, not the backend's: do not mark it down.
+  if (isOutOfDescriptors(error)) return "no descriptor for the backend";
+  if (error == EADDRNOTAVAIL) {  // no free local port: the proxy's shortage, like EMFILE
+    pool_->outOfLocalPorts(backendIndex_);
+    return "no local port for the backend";
+  }
+  pool_->connectFailed(backendIndex_, error);
+  const auto next = backendsTried_++ < pool_->size() ? pool_->nextUp(backendIndex_) : std::nullopt;
+  if (!next) return "no backend would take it";
+  pool_->release(backendIndex_);
+  pool_->acquire(*next);
+  backendIndex_ = *next;
+  connector_.connect(pool_->backend(backendIndex_), routing_->timeouts.connect);
+  return nullptr;
+}
+
+// A pair has one deadline at a time; a new one replaces the old.
+void Connection::armTimer(Timers::Clock::time_point deadline) {
+  loop_.timers().cancel(timer_);
+  // Cancelled by closePair(), so `this` is alive whenever it runs.
+  timer_ = loop_.timers().add(deadline, [this] { guarded([this] { handleTimer(); }); });
+}
+
+void Connection::handleTimer() {
+  if (phase_ == Phase::kReadingHead) {
+    // Kept alive and nothing asked since: keepaliveTimeout, and no answer is owed.
+    if (requests_ > 0 && reader_.buffered() == 0) return closePair("kept alive long enough");
+    return answer(408);  // headerTimeout: the slowloris
+  }
+  if (phase_ == Phase::kRouting) {  // routeTimeout: route(request) has waited too long
+    if (verbose()) log() << "client " << client_.fd.get() << ": route ran past routeTimeout";
+    return answer(504);
+  }
+  if (phase_ == Phase::kLingering) return closePair("lingered long enough");
+  if (phase_ == Phase::kRelaying && idle()) {
+    // No byte of answer within idleTimeout: the backend's time is up (504).
+    if (answered_ == 0 && !responding_ && response_.received() == 0) {
+      if (verbose()) log() << "client " << client_.fd.get() << ": no answer within idleTimeout";
+      return answer(504);
+    }
+    return closePair("idle for too long");
+  }
+}
+
+// Run by the idle timer. No event for idleTimeout does not make a pair idle yet: a peer may
+// still be taking what the kernel holds for it (a socket's send buffer grows to megabytes)
+// without our seeing an event. So bytes acknowledged count as activity too, as of the firing
+// that saw them.
+bool Connection::idle() {
+  const auto now = loop_.now();
+  const std::uint64_t acked = bytesAcked();
+  if (acked != lastAcked_) lastAckedAt_ = now;
+  lastAcked_ = acked;
+  const auto lastMoved = std::max(lastActive_, lastAckedAt_);
+  // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
+  const std::uint64_t sent = toBackend_.sent() + toClient_.sent();
+  if (now - lastActive_ >= routing_->timeouts.idle && (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
+    return true;
+  }
+  // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
+  // the timer looks again once idleTimeout has passed since the latest one. While only
+  // acknowledgements move, it looks every quarter of idleTimeout, so that a peer that stops
+  // reading is cut about idleTimeout after it stopped, not up to twice that.
+  auto next = lastMoved + routing_->timeouts.idle;
+  if (lastAckedAt_ > lastActive_) next = std::min(next, now + routing_->timeouts.idle / 4);
+  armTimer(next);
+  return false;
+}
+
+// The bytes our two sockets have had acknowledged by their peers, from the kernel's TCP_INFO.
+// It grows while a peer reads, even when we see no event; asked only when the idle timer fires.
+std::uint64_t Connection::bytesAcked() const {
+  std::uint64_t total = 0;
+  for (const Side* side : {&client_, &backend_}) {
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (side->fd && ::getsockopt(side->fd.get(), IPPROTO_TCP, TCP_INFO, &info, &length) == 0) {
+      total += info.tcpi_bytes_acked;
+    }
+  }
+  return total;
+}
+
+// An exception from inside a handler (bad_alloc; ENOMEM from epoll_ctl) ends this pair only:
+// every way into the Connection from the loop (socket events, its timer, its Connector) goes
+// through here.
+template <typename Work>
+void Connection::guarded(Work work) {
+  try {
+    work();
+  } catch (const std::exception& error) {
+    log() << "client " << client_.fd.get() << ": " << error.what() << "; closing its connection";
+    closePair("failed");
+  }
+}
+
+void Connection::handleEvent(Side& side, std::uint32_t events) {
+  guarded([&] {
+    if (phase_ == Phase::kRouting) {
+      // Only a hang-up is watched for while route runs (route()). A reset: the client has
+      // gone, and its route goes with it. A FIN may be a half-close after its request: the
+      // pair goes on, no longer watching (the event would come again on every wait).
+      if (events & (EPOLLERR | EPOLLHUP)) return closePair("left while its route ran");
+      return loop_.modify(client_.fd.get(), 0);
+    }
+    if (phase_ != Phase::kReadingHead) return relay(side, events);
+    readHead();
+    settle();
+  });
+}
+
+void Connection::relay(Side& side, std::uint32_t events) {
+  lastActive_ = loop_.now();
+  // Write what is queued for this side, then read what it sent. An error or a hang-up shows
+  // up as a send or a recv that fails, so both go ahead on those. (settle() then decides
+  // what to watch for, from what the two flows have become.)
+  Flow& toSide = flowTo(side);
+  Flow& fromSide = flowFrom(side);
+  if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && toSide.wantsToWrite()) toSide.handleWrite();
+  const bool readable = events & (EPOLLIN | EPOLLERR | EPOLLHUP);
+  // The backend's first bytes of each response are its head: the response's reader takes them.
+  if (readable && &side == &backend_ && !responding_ && answered_ == 0) {
+    readResponse();
+    return settle();
+  }
+  if (readable && fromSide.wantsToRead()) {
+    // A socket that failed cannot be written to either: the flow toward it is over.
+    if (const int error = fromSide.handleRead()) toSide.end(error);
+  }
+  settle();
+}
+
+// After every event: pass on FINs, close the pair once both flows are over, and watch each
+// socket for exactly what can be done with it now.
+void Connection::settle() {
+  if (phase_ == Phase::kClosed || phase_ == Phase::kRouting) return;  // nothing moves yet
+  // A chunked body that broke on its way: the client still gets an answer, ours (400).
+  if (answered_ == 0 && !responding_ && toBackend_.brokenBody()) return answer(400);
+  if (toBackend_.sourceEnded() && toClient_.sourceEnded() && !toBackend_.wantsToWrite() &&
+      !toClient_.wantsToWrite()) {
+    return closePair("finished");  // close() sends the FINs still owed: no shutdown() first
+  }
+  toBackend_.passOnEnd();
+  toClient_.passOnEnd();
+  if (toBackend_.droppedTooMuch() || toClient_.droppedTooMuch()) {
+    return closePair("sent too much after its peer had gone");
+  }
+  // The response went out whole: the exchange is over, not (yet) the pair.
+  if (phase_ == Phase::kRelaying && responding_ && toClient_.delivered()) return endExchange();
+  if (toBackend_.over() && toClient_.over()) {
+    if (toBackend_.sourceEnded() && toClient_.sourceEnded()) return closePair("finished");
+    if (phase_ == Phase::kRelaying) startLingering();
+  }
+  updateInterest(client_);
+  updateInterest(backend_);
+}
+
+// Reads a side while the flow from it wants to; writes to it while the flow to it does.
+void Connection::updateInterest(Side& side) {
+  // The backend, still connecting (the Connector watches it), or let go after our answer.
+  if (!side.fd || !loop_.watches(side.fd.get())) return;
+  std::uint32_t events = 0;
+  if (flowFrom(side).wantsToRead()) events |= EPOLLIN;
+  if (flowTo(side).wantsToWrite()) events |= EPOLLOUT;
+  loop_.modify(side.fd.get(), events);  // no system call when nothing changed
+}
+
+// Both flows are over, but a peer may still be sending: a flow ended because its destination
+// failed still reads its source (flow.h). Closing a socket with unread input makes the kernel
+// answer with a reset (RST), and a reset destroys what that peer has not read yet — such as
+// the reply we just delivered. So, like nginx's lingering close: FIN to both, read and drop
+// their input until they finish, Flow::kDropLimit arrives or kLinger passes, then close.
+void Connection::startLingering() {
+  phase_ = Phase::kLingering;
+  toBackend_.end(0);  // a flow held at a message's end reads again, to drop
+  toClient_.end(0);
+  ::shutdown(client_.fd.get(), SHUT_WR);
+  if (backend_.fd) ::shutdown(backend_.fd.get(), SHUT_WR);
+  armTimer(loop_.now() + kLinger);
+}
+
+// Closes the pair. The sockets leave the loop now; the Connection, and with it the Fds that
+// close them, goes when the loop drops its handlers after this batch.
+void Connection::closePair(const char* why) {
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
+  if (verbose()) log() << "client " << client_.fd.get() << ": closed, " << why;
+  if (verbose() && (headWhole_ || answered_ != 0)) logRequest();
+  loop_.timers().cancel(timer_);
+  shared_->idle.leave(idleTicket_);
+  connector_.cancel();  // a connect still under way: nobody is waiting for it now
+  if (routeRun_) routeRun_->stop();  // its sockets close with the request
+  releaseBackend(false);
+  loop_.remove(client_.fd.get());
+  onClosed_();
+}
+
+}  // namespace rsp
