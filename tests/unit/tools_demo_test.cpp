@@ -292,12 +292,15 @@ TEST_CASE("the HTTP table has a row per part that showed part 8's lesson", "[too
     runs.push_back(runOf(part, milliseconds(1010), madeUpReply(kSize)));
   }
   CHECK(httpTable(runs) ==
-        "part  what it is  a browser's requests" + std::string(37, ' ') +
+        "part  what it is      a browser's requests" + std::string(37, ' ') +
         "two sites, one port     smuggling (CL.TE)          slowloris\n"
-        "8     HTTP        6 requests: 6 client connections, 6 backend connections  "
+        "8     HTTP            6 requests: 6 client connections, 6 backend connections  "
         "a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n"
-        "9     keep-alive  6 requests: 1 client connection, 2 backend connections   "
+        "9     keep-alive      6 requests: 1 client connection, 2 backend connections   "
+        "a.test a, www.b.test b  400, backends got 0 bytes  "
+        "408 after 1.01 s, backends got 0 bytes\n"
+        "10    Lua that waits  6 requests: 1 client connection, 2 backend connections   "
         "a.test a, www.b.test b  400, backends got 0 bytes  "
         "408 after 1.01 s, backends got 0 bytes\n");
   runs.resize(7);
