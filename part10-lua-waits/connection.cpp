@@ -157,7 +157,8 @@ bool Connection::idle() {
   const auto lastMoved = std::max(lastActive_, lastAckedAt_);
   // Idle is: no event for idleTimeout, and all we sent was acknowledged or nothing more was.
   const std::uint64_t sent = toBackend_.sent() + toClient_.sent();
-  if (now - lastActive_ >= routing_->timeouts.idle && (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
+  if (now - lastActive_ >= routing_->timeouts.idle &&
+      (acked >= sent || now - lastMoved >= routing_->timeouts.idle)) {
     return true;
   }
   // Events only note the time (lastActive_): a busy pair costs no timer work per event, and
@@ -221,6 +222,7 @@ void Connection::relay(Side& side, std::uint32_t events) {
   Flow& fromSide = flowFrom(side);
   if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && toSide.wantsToWrite()) toSide.handleWrite();
   const bool readable = events & (EPOLLIN | EPOLLERR | EPOLLHUP);
+  if (readable && &side == &client_ && fromSide.holding()) clientSentWhileHeld_ = true;
   // The backend's first bytes of each response are its head: the response's reader takes them.
   if (readable && &side == &backend_ && !responding_ && answered_ == 0) {
     readResponse();
@@ -264,6 +266,10 @@ void Connection::updateInterest(Side& side) {
   if (!side.fd || !loop_.watches(side.fd.get())) return;
   std::uint32_t events = 0;
   if (flowFrom(side).wantsToRead()) events |= EPOLLIN;
+  // The client's EPOLLIN stays on while its request is answered: taking it off and back on
+  // would cost two epoll_ctl() a request. Only a client that does send meanwhile (pipelining)
+  // loses it until its turn, so that level-triggered epoll does not report it without end.
+  if (&side == &client_ && toBackend_.holding() && !clientSentWhileHeld_) events |= EPOLLIN;
   if (flowTo(side).wantsToWrite()) events |= EPOLLOUT;
   loop_.modify(side.fd.get(), events);  // no system call when nothing changed
 }

@@ -204,6 +204,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool holding_ = false;           // pool_->acquire()d backendIndex_, not released yet
   bool reused_ = false;            // the backend's connection was a kept one
   bool retried_ = false;           // the request was sent again once already
+  bool clientSentWhileHeld_ = false;  // the client sent more before its request was answered
   std::string replay_;             // the whole request as forwarded, if it came with its head
   std::uint64_t sentBefore_ = 0;   // toClient_.sent() when this request began
   int requests_ = 0;               // requests read on this connection

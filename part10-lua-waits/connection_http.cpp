@@ -29,8 +29,10 @@ void Connection::readHead() {
   const std::size_t had = reader_.buffered();
   const RequestReader::Status status = reader_.readFrom(client_.fd.get());
   if (had == 0 && reader_.buffered() > 0 && requests_ > 0) {
-    // A kept-alive client's next request has begun: from now on it has headerTimeout.
+    // A kept-alive client's next request has begun: from now on it has headerTimeout, and it
+    // goes by the config in force now (a reload may have come while the client waited).
     shared_->idle.leave(idleTicket_);
+    routing_ = shared_->routing;
     started_ = loop_.now();
     armTimer(started_ + routing_->headerTimeout);
   }

@@ -82,9 +82,10 @@ void Connection::startResponse() {
   keepBackend_ = routing_->reuse && !upgrade && framing.kind != Framing::Kind::kUntilClose &&
                  backendOffersToStay(head);
   responding_ = true;
-  toClient_.send(forwardedResponseHead(head, {.keepAlive = keepClient_,
-                                              .http10Client = request.minorVersion == 0,
-                                              .decode = decode}));
+  // The head waits for the body's first bytes, which came with it: one send() for both.
+  toClient_.queue(forwardedResponseHead(
+      head,
+      {.keepAlive = keepClient_, .http10Client = request.minorVersion == 0, .decode = decode}));
   if (upgrade) {  // from here on, part 7's relay: bytes both ways until either side closes
     toClient_.receive(response_.rest());
     toBackend_.reopen();
@@ -94,6 +95,7 @@ void Connection::startResponse() {
     toClient_.receive(response_.rest());
     if (responseBody_.done()) toClient_.endOfMessage();
   }
+  if (toClient_.wantsToWrite()) toClient_.handleWrite();
   response_.release();
 }
 
@@ -101,9 +103,11 @@ void Connection::startResponse() {
 // race of idle_connections.h: the request goes again, once, on a new connection, if that is
 // safe (connection.h). Otherwise the client gets 502.
 void Connection::noAnswer() {
-  const bool again = reused_ && !retried_ && !replay_.empty() && isIdempotent(reader_.head().method);
+  const bool again =
+      reused_ && !retried_ && !replay_.empty() && isIdempotent(reader_.head().method);
   if (!again) return answer(502);
-  if (verbose()) log() << "client " << client_.fd.get() << ": kept connection closed; sending again";
+  if (verbose())
+    log() << "client " << client_.fd.get() << ": kept connection closed; sending again";
   retried_ = true;
   reused_ = false;
   if (backend_.fd) loop_.remove(backend_.fd.get());
@@ -157,7 +161,7 @@ void Connection::awaitNextRequest() {
   pool_.reset();
   backendsTried_ = 1;
   answered_ = 0;
-  responding_ = keepClient_ = keepBackend_ = reused_ = retried_ = false;
+  responding_ = keepClient_ = keepBackend_ = reused_ = retried_ = clientSentWhileHeld_ = false;
   replay_.clear();
   sentBefore_ = toClient_.sent();
   phase_ = Phase::kReadingHead;

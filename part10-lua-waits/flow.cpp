@@ -48,6 +48,7 @@ int Flow::handleRead() {
 
 // Writes to the destination at once if nothing is queued; queues what it did not take.
 void Flow::forward(const char* data, std::size_t size) {
+  if (size == 0) return;  // not even a system call
   std::size_t written = 0;
   // Never write around queued bytes: they must go out first. Nor to a backend still
   // connecting: its bytes wait in the queue until the Connection calls handleWrite().

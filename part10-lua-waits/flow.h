@@ -75,6 +75,7 @@ class Flow {
   bool wantsToRead() const;
   bool wantsToWrite() const { return !queued_.empty(); }
   bool over() const { return state_ == State::kDone; }
+  bool holding() const { return held_; }  // the message ended: the source waits, unread
   bool sourceEnded() const { return sourceEnded_; }
   bool droppedTooMuch() const { return dropped_ > kDropLimit; }
   std::uint64_t sent() const { return sent_; }  // bytes written to the destination, in all
@@ -89,6 +90,11 @@ class Flow {
   // or the proxy's own answer).
   void send(std::string_view bytes) {
     if (!over()) forward(bytes.data(), bytes.size());
+  }
+  // Queues `bytes` without writing: what comes next joins them, and one handleWrite() sends
+  // all (a response's head and its first bytes of body in one send()).
+  void queue(std::string_view bytes) {
+    if (!over()) queued_.append(bytes.data(), bytes.size());
   }
   // Nothing more comes from the source (it is not read again): write what is queued, then FIN.
   void finish();

@@ -91,7 +91,10 @@ std::string forwardedResponseHead(const ResponseHead& head, const ResponseOption
   std::string out = "HTTP/1.1 " + std::to_string(head.status) + " " + head.reason + "\r\n";
   const std::vector<std::string> hopByHop = hopByHopNames(head);
   for (const auto& field : head.fields) {
-    if (isIn(hopByHop, field.name)) continue;
+    // The framing fields stay, whatever Connection names: the client must frame the body as
+    // rsp did (decideResponseFraming read them), or it reads the next response as this one's.
+    const bool framing = field.name == "content-length" || field.name == "transfer-encoding";
+    if (!framing && isIn(hopByHop, field.name)) continue;
     if (options.decode && field.name == "transfer-encoding") continue;
     addField(out, field.spelling, field.value);
   }

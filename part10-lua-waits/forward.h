@@ -32,7 +32,8 @@
 //    (RFC 9110 5.1).
 //
 // The response: the status line as HTTP/1.1 with the backend's status and reason; its fields
-// but the hop's, spelled as the backend spelled them; a chunked body decoded for an HTTP/1.0 client goes without Transfer-Encoding,
+// but the hop's (never its framing fields, whatever Connection names), spelled as the backend
+// spelled them; a chunked body decoded for an HTTP/1.0 client goes without Transfer-Encoding,
 // delimited by the close.
 #pragma once
 

@@ -46,9 +46,11 @@ void Proxy::shutDown() {
   log() << "shutting down: " << open_ << " open connections, waiting up to "
         << std::chrono::duration<double>(shutdownTimeout_).count() << " s";
   shared_->draining = true;  // no client is kept alive after its response
-  shared_->idle.closeAll();  // and those waiting for their next request go now
   if (open_ == 0) return finishShutdown();
   shutdownTimer_ = loop_.timers().add(loop_.now() + shutdownTimeout_, [this] { finishShutdown(); });
+  // Those waiting for their next request go now: if they were the last, the last one to close
+  // finishes the shutdown (pairClosed()).
+  shared_->idle.closeAll();
 }
 
 // Every pair has finished, or the time is up: stop the loop. The pairs still open are closed

@@ -2,7 +2,7 @@
 //
 //   rsp-part10 [--verbose] CONFIG.lua
 //
-// Same as part7-limits/main.cpp except: the help names part 8's settings (config.h).
+// Same as part9-keepalive/main.cpp except: the help names part 10's settings (config.h).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -25,14 +25,17 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "rsp part 10: an epoll HTTP reverse proxy that routes each request by Host to a site's "
-      "backends, with limits, graceful shutdown (SIGTERM) and reload (SIGHUP)."};
+      "backends over kept-alive connections, asking Lua that may wait (route as a coroutine), "
+      "with limits, graceful shutdown (SIGTERM) and reload (SIGHUP)."};
   std::string configPath;
   bool verbose = false;
   app.add_option("CONFIG", configPath,
                  "Lua file that sets listenPort and sites (or backends, or backendAddress and "
                  "backendPort), and optionally defaultSite, route, maxHeadSize, headerTimeout, "
                  "balance, checkInterval, chooseBackend, connectTimeout, idleTimeout, "
-                 "maxConnections, shutdownTimeout, luaTimeLimit and luaMemoryLimit")
+                 "maxConnections, shutdownTimeout, luaTimeLimit, luaMemoryLimit, "
+                 "keepaliveTimeout, backendKeepalive, backendIdleTimeout, checkPath and "
+                 "routeTimeout")
       ->required();
   app.add_flag("-v,--verbose", verbose, "log every connection, and every request (access log)");
   CLI11_PARSE(app, argc, argv);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "http_check.h"
 #include "router.h"  // describeClient(): the client as chooseBackend and route() see it
 
 namespace rsp {
@@ -38,7 +39,7 @@ void BackendPool::retire() { loop_.timers().cancel(checkTimer_); }
 // while a check is under way, and what comes after it finds nobody to tell.
 void BackendPool::scheduleCheck() {
   checkTimer_ = loop_.timers().add(loop_.now() + checkInterval_, [pool = weak_from_this()] {
-    if (const auto alive = pool.lock()) alive->checkDownBackends();
+    if (const auto alive = pool.lock()) alive->checkBackends();
   });
 }
 
@@ -131,23 +132,28 @@ void BackendPool::markUp(std::size_t index) {
   log() << "backend " << members_[index].backend.name << " is up";
 }
 
-void BackendPool::checkDownBackends() {
+// Down backends are checked to bring them back. With checkPath, the backends that are up are
+// checked too: a backend that accepts connections but fails its check goes down, which a
+// failed connect alone would never show.
+void BackendPool::checkBackends() {
   for (std::size_t index = 0; index < members_.size(); ++index) {
-    if (!members_[index].up && !members_[index].checking) check(index);
+    const bool due = !members_[index].up || !checkPath_.empty();
+    if (due && !members_[index].checking) check(index);
   }
   scheduleCheck();
 }
 
 // A health check is a TCP connect, without blocking, to one of the backend's addresses (the
-// next one each time): up if it is accepted within connectTimeout. The socket's handler owns
-// the socket, and closes it when done.
+// next one each time): up if it is accepted within connectTimeout, and with checkPath, if it
+// then answers GET checkPath with 2xx or 3xx (http_check.h). The socket's handler owns the
+// socket, and closes it when done.
 void BackendPool::check(std::size_t index) {
   Member& member = members_[index];
   bool inProgress = false;
   const auto& addresses = member.backend.addresses;
   Fd fd = startConnect(addresses[member.checkAddress++ % addresses.size()], inProgress);
   if (!fd) return;
-  if (!inProgress) return markUp(index);
+  if (!inProgress && checkPath_.empty()) return markUp(index);
   member.checking = true;
   const int socket = fd.get();
   const auto timeout = std::make_shared<Timers::Id>();
@@ -158,9 +164,9 @@ void BackendPool::check(std::size_t index) {
   };
   try {  // as for a pair: an exception (ENOMEM from epoll_ctl) ends this check only
     *timeout = loop_.timers().add(loop_.now() + checkTimeout_, [done] { done(false); });
-    loop_.add(socket, EPOLLOUT, [done, owned = std::make_shared<Fd>(std::move(fd))](std::uint32_t) {
-      done(connectResult(owned->get()) == 0);
-    });
+    const std::string request =
+        checkPath_.empty() ? "" : healthCheckRequest(checkPath_, member.backend.name);
+    loop_.add(socket, EPOLLOUT, healthCheckHandler(loop_, std::move(fd), request, done));
   } catch (const std::exception& error) {
     log() << "health check of backend " << member.backend.name << ": " << error.what();
     loop_.timers().cancel(*timeout);
@@ -169,8 +175,14 @@ void BackendPool::check(std::size_t index) {
 }
 
 void BackendPool::checked(std::size_t index, bool up) {
-  members_[index].checking = false;
-  if (up) markUp(index);
+  Member& member = members_[index];
+  member.checking = false;
+  if (up) return markUp(index);
+  if (!checkPath_.empty() && member.up) {
+    member.up = false;
+    log() << "backend " << member.backend.name << " is down: GET " << checkPath_
+          << " did not answer 2xx or 3xx";
+  }
 }
 
 }  // namespace rsp

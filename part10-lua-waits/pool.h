@@ -94,7 +94,7 @@ class BackendPool : public std::enable_shared_from_this<BackendPool> {
   BackendPool(EventLoop& loop, const PoolSettings& settings);
   std::optional<std::size_t> byBalance();
   std::optional<std::size_t> byLua(const sockaddr_storage& client);
-  void checkDownBackends();
+  void checkBackends();
   void scheduleCheck();
   void check(std::size_t index);
   void checked(std::size_t index, bool up);

@@ -4,32 +4,34 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace rsp {
 
 ResponseReader::Status ResponseReader::readFrom(int fd) {
-  const std::size_t had = buffer_.size();
-  if (had >= maxHeadSize_) return parse();
-  buffer_.resize(maxHeadSize_);
-  const ssize_t n = ::recv(fd, buffer_.data() + had, maxHeadSize_ - had, 0);
-  buffer_.resize(had + (n > 0 ? static_cast<std::size_t>(n) : 0));
+  if (size_ >= maxHeadSize_) return parse();
+  if (!buffer_) buffer_ = std::make_unique_for_overwrite<char[]>(maxHeadSize_);
+  const ssize_t n = ::recv(fd, buffer_.get() + size_, maxHeadSize_ - size_, 0);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return Status::kNeedMore;
   if (n <= 0) {
     error_ = n < 0 ? errno : 0;
     return Status::kClosed;
   }
+  size_ += static_cast<std::size_t>(n);
   received_ += static_cast<std::size_t>(n);
   return parse();
 }
 
 ResponseReader::Status ResponseReader::next() {
-  buffer_.erase(0, parser_.headLength());
+  const std::size_t head = parser_.headLength();
+  std::memmove(buffer_.get(), buffer_.get() + head, size_ - head);
+  size_ -= head;
   parser_ = ResponseParser();
-  return buffer_.empty() ? Status::kNeedMore : parse();
+  return size_ == 0 ? Status::kNeedMore : parse();
 }
 
 ResponseReader::Status ResponseReader::parse() {
-  switch (parser_.parse(buffer_)) {
+  switch (parser_.parse(bytes())) {
     case ParseStatus::kComplete:
       return Status::kComplete;
     case ParseStatus::kError:
@@ -38,7 +40,7 @@ ResponseReader::Status ResponseReader::parse() {
     case ParseStatus::kNeedMore:
       break;
   }
-  if (buffer_.size() < maxHeadSize_) return Status::kNeedMore;
+  if (size_ < maxHeadSize_) return Status::kNeedMore;
   reason_ = "response head larger than maxHeadSize";
   return Status::kBroken;
 }

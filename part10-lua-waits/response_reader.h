@@ -2,8 +2,9 @@
 //
 // Part 8 passed the backend's bytes to the client as they came, and the backend's close ended
 // the response. Part 9 keeps the backend's connection for the next request, so it must know
-// where each response ends: it reads the response's head first, as the request's (request_reader.h),
-// into one bounded buffer, and decides the body's framing (framing.h) before a byte goes on:
+// where each response ends: it reads the response's head first, as the request's
+// (request_reader.h), into one bounded buffer, and decides the body's framing (framing.h) before
+// a byte goes on:
 //
 //   recv ──▶ buffer (at most maxHeadSize bytes) ──▶ parser ──▶ need more: recv again
 //                                                     ├──▶ broken, or too large: 502
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,18 +42,24 @@ class ResponseReader {
   Status next();
 
   const ResponseHead& head() const { return parser_.head(); }  // once kComplete
-  std::string_view rest() const { return std::string_view(buffer_).substr(parser_.headLength()); }
+  std::string_view rest() const { return bytes().substr(parser_.headLength()); }
   std::size_t received() const { return received_; }  // bytes of answer, interim heads included
   int error() const { return error_; }                // once kClosed: the errno, or 0 for a FIN
   const std::string& reason() const { return reason_; }  // once kBroken
   // Gives the buffer back once the head is passed on and rest() has been taken.
-  void release() { buffer_ = std::string(); }
+  void release() {
+    buffer_.reset();
+    size_ = 0;
+  }
 
  private:
   Status parse();
+  std::string_view bytes() const { return {buffer_.get(), size_}; }
 
   std::size_t maxHeadSize_;
-  std::string buffer_;
+  // maxHeadSize bytes, allocated at the first read and never zeroed (as request_reader.h's).
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
   ResponseParser parser_;
   std::size_t received_ = 0;
   int error_ = 0;

@@ -93,7 +93,7 @@ end)"));
                "Content-Length: 0\r\nX-A: 2\r\n\r\n") == 2u);
 }
 
-TEST_CASE("route by path; nil goes by Host", "[route-coroutine]") {
+TEST_CASE("route by path, and nil goes by Host", "[route-coroutine]") {
   rsp::Router router(configWith(R"(
 function route(r)
   if r.path:sub(1, 5) == "/api/" then return "api.test" end
