@@ -126,13 +126,13 @@ TEST_CASE("Redis stopped: a download goes on, and the lookup waiting on Redis fi
   RunningProxy proxy = startWithRedisModule("sites = { ['d.test'] = " + siteOf(downloads.port()) +
                                             " }\ndefaultSite = 'd.test'\nrouteTimeout = 10\n" +
                                             redisRoute(redis.port(), 0));
-  // 6 MiB at 2 MiB/s: a download that lasts through the 2 s Redis is stopped.
+  // 10 MiB at 2 MiB/s: a download that lasts through the 3 s Redis is stopped.
   std::vector<Clock::time_point> progress;
   FetchOptions options;
   options.bytesPerSecond = 2 * kMiB;
   options.onProgress = [&](std::uint64_t) { progress.push_back(Clock::now()); };
   auto download = std::async(std::launch::async, [&] {
-    return fetch(proxy.port, bytes(6 * kMiB), options);
+    return fetch(proxy.port, bytes(10 * kMiB), options);
   });
   std::this_thread::sleep_for(300ms);
   redis.pause();
@@ -140,25 +140,26 @@ TEST_CASE("Redis stopped: a download goes on, and the lookup waiting on Redis fi
   auto lookup = std::async(std::launch::async, [&] {
     return ask(proxy.port, get("slow.test"), 15s);
   });
-  std::this_thread::sleep_for(2s);
+  std::this_thread::sleep_for(3s);
   redis.resume();
   const Reply looked = lookup.get();
   CHECK(looked.backend() == "slow");
-  CHECK(secondsSince(stopped) >= 1.9);  // it did wait for Redis
+  CHECK(secondsSince(stopped) >= 2.9);  // it did wait for Redis
   const FetchResult fetched = download.get();
   CHECK(fetched.ok());
   CHECK(fetched.body.intact());
-  // While Redis was stopped the download kept moving: no gap of a second in its progress.
+  // While Redis was stopped the download kept moving. A loop that waited on Redis would stall
+  // it for the whole 3 s; a loaded machine (asan, tests in parallel) may stall it a second.
   std::size_t during = 0;
   double longestGap = 0;
   for (std::size_t i = 1; i < progress.size(); ++i) {
-    if (progress[i] < stopped || progress[i] > stopped + 2s) continue;
+    if (progress[i] < stopped || progress[i] > stopped + 3s) continue;
     ++during;
     const std::chrono::duration<double> gap = progress[i] - progress[i - 1];
     longestGap = std::max(longestGap, gap.count());
   }
   CHECK(during > 10);
-  CHECK(longestGap < 1.0);
+  CHECK(longestGap < 1.5);
 }
 
 TEST_CASE("Redis stopped for longer than routeTimeout: 504, and the proxy goes on",
