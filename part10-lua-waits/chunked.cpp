@@ -1,5 +1,4 @@
 // part10-lua-waits/chunked.cpp — part 10: where a chunked body ends, found as its bytes pass by.
-// See chunked.h.
 #include "chunked.h"
 
 #include <algorithm>
@@ -62,7 +61,7 @@ ChunkedScanner::Status ChunkedScanner::scan(std::string_view bytes, std::size_t&
                                             std::string* data) {
   used = 0;
   while (used < bytes.size() && state_ != State::kDone && state_ != State::kError) {
-    if (state_ == State::kData) {  // the data itself is skipped over, never looked at
+    if (state_ == State::kData) {  // the data is skipped over (or copied, decoding), not parsed
       const auto take = std::min<std::uint64_t>(remaining_, bytes.size() - used);
       if (data != nullptr) data->append(bytes.substr(used, take));
       used += take;

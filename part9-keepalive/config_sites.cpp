@@ -1,6 +1,6 @@
-// part9-keepalive/config_sites.cpp — part 9: reading the sites of a config file, and every list
-// of backends in it. See config.h for the settings, config_lua.h for how they come off the stack.
-// Unchanged from part8-http/config_sites.cpp.
+// part9-keepalive/config_sites.cpp — part 9: reading the sites of a config file, and every list of
+// backends in it. See config.h for the settings, config_lua.h for how they come off the stack.
+// (New in part 8, split from config.cpp; part 7 reads its one list of backends there.)
 //
 //   sites        a table of sites by name, each { backends = {...}, balance, checkInterval }:
 //                a part 6 pool per site, its names those nginx takes as server_name (sites.h)
