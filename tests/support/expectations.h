@@ -62,6 +62,9 @@ constexpr bool writesResponseHead(int part) { return part >= 9; }
 // ... and keeps backend connections for the next request, so it no longer asks the backend to
 // close after each one.
 constexpr bool reusesBackendConnections(int part) { return part >= 9; }
+// From part 10 route(request) runs as a coroutine and may wait (rsp.sleep, rsp.tcp) while every
+// other request goes on: requests whose routes sleep at once finish together.
+constexpr bool routeMayWait(int part) { return part >= 10; }
 constexpr const char* responseVersion(int part) {
   return writesResponseHead(part) ? "HTTP/1.1" : "HTTP/1.0";
 }

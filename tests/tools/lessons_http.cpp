@@ -6,9 +6,12 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <future>
 #include <sstream>
 #include <thread>
+#include <vector>
 
+#include "expectations.h"
 #include "interrupt.h"
 #include "io.h"
 #include "progress.h"
@@ -27,6 +30,15 @@ constexpr milliseconds kSlowlorisWatch = 5s;     // headerTimeout, with room to 
 constexpr milliseconds kReplyDeadline = 5s;      // for every other answer
 constexpr milliseconds kLateBytesWatch = 200ms;  // a refused request's late bytes would show
 constexpr int kBrowserRequests = 6;              // one after another, alternating the sites
+constexpr int kWaitingRequests = 10;             // part 10: sent at once ...
+constexpr milliseconds kRouteSleep = 500ms;      // ... each route asleep this long
+
+// Part 10's route for the tour: a request for /wait sleeps in its coroutine, then goes by Host
+// (nil); every other request goes by Host at once.
+constexpr char kSleepingRoute[] =
+    "function route(request)\n"
+    "  if request.path == '/wait' then rsp.sleep(0.5) end\n"
+    "end\n";
 
 // The request of the post's smuggling section: a proxy that believes Content-Length forwards
 // "0\r\n\r\nSMUGGLED" as the body; a backend that believes Transfer-Encoding ends the request
@@ -202,6 +214,28 @@ Browsing browse(std::uint16_t port, const RecordingBackend& a, const RecordingBa
   return browsing;
 }
 
+// kWaitingRequests for /wait at once, each on a connection of its own: with routes that wait
+// on the loop they finish together, after about one kRouteSleep.
+WaitingRoutes waitTogether(std::uint16_t port) {
+  WaitingRoutes waiting{.requests = kWaitingRequests, .sleep = kRouteSleep};
+  const std::string request = "GET /wait HTTP/1.1\r\nHost: a.test\r\n\r\n";
+  const auto start = Clock::now();
+  std::vector<std::future<std::string>> replies;
+  for (int i = 0; i < kWaitingRequests; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] { return ask(port, request); }));
+  }
+  for (auto& future : replies) {
+    const std::string reply = future.get();
+    if (headerOf(reply, "X-Backend") == "a") {
+      ++waiting.answered;
+    } else if (waiting.failure.empty()) {
+      waiting.failure = whatCame(reply);
+    }
+  }
+  waiting.took = since(start);
+  return waiting;
+}
+
 }  // namespace
 
 std::string httpLessonIntro() {
@@ -217,7 +251,11 @@ std::string httpLessonIntro() {
       << "  - a smuggling attempt (Content-Length and Transfer-Encoding at once): 400, and no\n"
       << "    backend may see a byte of it;\n"
       << "  - a slowloris, a head sent a byte every " << kTrickleEvery.count()
-      << " ms: 408 at headerTimeout, and no backend\n    may see a byte of it.\n\n";
+      << " ms: 408 at headerTimeout, and no backend\n    may see a byte of it;\n"
+      << "  - part 10 on: " << kWaitingRequests << " requests at once, whose route(request)\n"
+      << "    sleeps " << formatSeconds(kRouteSleep) << " (rsp.sleep): they wait together, so all"
+      << " are answered\n    after about " << formatSeconds(kRouteSleep) << ", not "
+      << formatSeconds(kRouteSleep * kWaitingRequests) << ".\n\n";
   return out.str();
 }
 
@@ -227,6 +265,7 @@ void runHttpLesson(PartRun& run, ProxySetup setup, std::ostream& out, bool live)
   RecordingBackend b("b", RecordingBackend::Mode::kKeepAlive);
   setup.sites = {{"a.test", a.port()}, {"*.b.test", b.port()}};
   setup.extraConfig = "headerTimeout = " + std::to_string(kHeaderTimeout.count() / 1000) + "\n";
+  if (routeMayWait(setup.part)) setup.extraConfig += kSleepingRoute;
   RunningProxy proxy = startProxy(setup);  // its destructor stops it, also on a throw
   const WatchedChild watched(proxy.pid());
   HttpLesson http{.headerTimeout = kHeaderTimeout};
@@ -253,6 +292,11 @@ void runHttpLesson(PartRun& run, ProxySetup setup, std::ostream& out, bool live)
   slowlorisLine.finish(name + cell.substr(0, comma) + " (" + std::to_string(http.headSent) +
                        " of " + std::to_string(http.headSize) + " head bytes sent)" +
                        cell.substr(comma));
+  if (routeMayWait(setup.part)) {
+    ProgressLine waitingLine(out, live);
+    http.waiting = waitTogether(proxy.port);
+    waitingLine.finish(label("routes that sleep, at once") + waitingCell(*http.waiting));
+  }
   run.http = http;
   if (!proxy.process->running() && run.endedEarly.empty()) {
     run.endedEarly = "exited during the tour: " + proxy.process->stop().describe();

@@ -18,7 +18,10 @@
 //   2. a smuggling attempt (CL.TE: Content-Length and Transfer-Encoding at once, as in the
 //      post): the proxy answers 400 itself, and no backend receives a byte;
 //   3. a slowloris: a head sent a byte every 100 ms, which would take 20 s to finish; at
-//      headerTimeout the proxy answers 408 and closes, and no backend receives a byte.
+//      headerTimeout the proxy answers 408 and closes, and no backend receives a byte;
+//   4. part 10's lesson, on the parts whose route may wait (routeMayWait() in expectations.h):
+//      the config adds a route(request) that sleeps 0.5 s for /wait (and answers nil: by Host),
+//      and 10 requests for /wait sent at once must all be answered after about 0.5 s, not 5.
 //
 // The part is stopped again at the end, also when something throws; a part that exits
 // meanwhile is noted in the run's endedEarly.

@@ -147,6 +147,23 @@ std::string browsingProblem(const Browsing& browsing, int part) {
   return {};
 }
 
+// Part 10's promise: routes that sleep at once wait together, so the last answer comes after
+// about one sleep, not one sleep per request.
+std::string waitingProblem(const std::optional<WaitingRoutes>& waiting, int part) {
+  if (!routeMayWait(part)) return {};
+  if (!waiting) return "it did not show routes that wait";
+  if (waiting->answered < waiting->requests) {
+    return "only " + std::to_string(waiting->answered) + " of " +
+           std::to_string(waiting->requests) + " requests whose route sleeps were answered (" +
+           waiting->failure + ")";
+  }
+  if (waiting->took >= waiting->sleep * waiting->requests / 2) {
+    return "requests whose route sleeps took " + waitingCell(*waiting) +
+           ", one after another; its post says they wait together";
+  }
+  return {};
+}
+
 std::vector<std::string> httpProblems(const HttpLesson& http, int part) {
   std::vector<std::string> problems;
   problems.push_back(browsingProblem(http.browsing, part));
@@ -159,6 +176,7 @@ std::vector<std::string> httpProblems(const HttpLesson& http, int part) {
     problems.push_back("the slowloris got its 408 after " + formatSeconds(http.answeredAfter) +
                        ", long before its headerTimeout of " + formatSeconds(http.headerTimeout));
   }
+  problems.push_back(waitingProblem(http.waiting, part));
   return problems;
 }
 

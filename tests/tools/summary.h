@@ -92,6 +92,16 @@ struct Browsing {
   std::string failure{};                 // what came instead of the first answer missed
 };
 
+// Part 10's lesson, shown with part 8's on the parts whose route may wait (routeMayWait()):
+// requests sent at once, whose route sleeps before it answers (lessons_http.h).
+struct WaitingRoutes {
+  int requests = 0;        // sent at once
+  int answered = 0;        // ... and answered by their site's backend
+  milliseconds sleep{0};   // each route's rsp.sleep
+  milliseconds took{0};    // until the last answer came
+  std::string failure{};   // what came instead of the first answer missed
+};
+
 struct HttpLesson {
   Browsing browsing{};
   std::vector<SiteRequest> sites{};
@@ -101,6 +111,7 @@ struct HttpLesson {
   milliseconds answeredAfter{0};  // when the slowloris got its answer, after it connected
   std::size_t headSent = 0;       // bytes of the slowloris's head sent by then ...
   std::size_t headSize = 0;       // ... of this many
+  std::optional<WaitingRoutes> waiting{};  // part 10's lesson, on the parts that show it
 };
 
 struct PartRun {
@@ -145,8 +156,8 @@ std::string summaryTable(const std::vector<PartRun>& runs);
 std::string lessonsTable(const std::vector<PartRun>& runs);
 
 // One row per part that showed part 8's lesson: the connections a browser's requests took, who
-// answered each site, and what became of the smuggling attempt and the slowloris. Empty if no
-// part showed it.
+// answered each site, what became of the smuggling attempt and the slowloris, and (part 10 on)
+// how long requests whose routes sleep took together ("-" before). Empty if no part showed it.
 std::string httpTable(const std::vector<PartRun>& runs);
 
 // What a lesson showed, in a few words, for the tour's lines and the lessons table:
@@ -158,5 +169,6 @@ std::string browsingCell(const Browsing& browsing);      // "1 client, 2 backend
 std::string sitesCell(const HttpLesson& http);           // "a.test a, www.b.test b"
 std::string refusedCell(const Refused& refused);         // "400, backends got 0 bytes"
 std::string slowlorisCell(const HttpLesson& http);       // "408 after 1.00 s, backends got ..."
+std::string waitingCell(const WaitingRoutes& waiting);   // "10 asleep 0.50 s: all in 0.52 s"
 
 }  // namespace rsp::test

@@ -75,14 +75,24 @@ std::string lessonsTable(const std::vector<PartRun>& runs) {
 
 std::string httpTable(const std::vector<PartRun>& runs) {
   std::vector<Row> rows{{"part", "what it is", "a browser's requests", "two sites, one port",
-                         "smuggling (CL.TE)", "slowloris"}};
+                         "smuggling (CL.TE)", "slowloris", "routes that sleep"}};
   for (const PartRun& run : runs) {
     if (!run.http) continue;
     rows.push_back({std::to_string(run.part), partTitle(run.part),
                     browsingCell(run.http->browsing), sitesCell(*run.http),
-                    refusedCell(run.http->smuggling), slowlorisCell(*run.http)});
+                    refusedCell(run.http->smuggling), slowlorisCell(*run.http),
+                    run.http->waiting ? waitingCell(*run.http->waiting) : "-"});
   }
   return rows.size() == 1 ? std::string() : formatRows(rows);
+}
+
+std::string waitingCell(const WaitingRoutes& waiting) {
+  const std::string asleep = std::to_string(waiting.requests) + " asleep " +
+                             formatSeconds(waiting.sleep) + ": ";
+  if (waiting.answered < waiting.requests) {
+    return asleep + std::to_string(waiting.answered) + " answered";
+  }
+  return asleep + "all in " + formatSeconds(waiting.took);
 }
 
 std::string idleCell(const IdleClients& idle) {

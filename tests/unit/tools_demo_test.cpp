@@ -72,7 +72,13 @@ HttpLesson httpLesson(int part = 8) {
           .headerTimeout = milliseconds(1000),
           .answeredAfter = milliseconds(1010),
           .headSent = 10,
-          .headSize = 198};
+          .headSize = 198,
+          .waiting = routeMayWait(part) ? std::optional<WaitingRoutes>(WaitingRoutes{
+                                              .requests = 10,
+                                              .answered = 10,
+                                              .sleep = milliseconds(500),
+                                              .took = milliseconds(520)})
+                                        : std::nullopt};
 }
 
 // A run of `part` with these results for the two scenarios every part meets, and the lessons
@@ -293,16 +299,17 @@ TEST_CASE("the HTTP table has a row per part that showed part 8's lesson", "[too
   }
   CHECK(httpTable(runs) ==
         "part  what it is      a browser's requests" + std::string(37, ' ') +
-        "two sites, one port     smuggling (CL.TE)          slowloris\n"
+        "two sites, one port     smuggling (CL.TE)          slowloris"
+        "                               routes that sleep\n"
         "8     HTTP            6 requests: 6 client connections, 6 backend connections  "
         "a.test a, www.b.test b  400, backends got 0 bytes  "
-        "408 after 1.01 s, backends got 0 bytes\n"
+        "408 after 1.01 s, backends got 0 bytes  -\n"
         "9     keep-alive      6 requests: 1 client connection, 2 backend connections   "
         "a.test a, www.b.test b  400, backends got 0 bytes  "
-        "408 after 1.01 s, backends got 0 bytes\n"
+        "408 after 1.01 s, backends got 0 bytes  -\n"
         "10    Lua that waits  6 requests: 1 client connection, 2 backend connections   "
         "a.test a, www.b.test b  400, backends got 0 bytes  "
-        "408 after 1.01 s, backends got 0 bytes\n");
+        "408 after 1.01 s, backends got 0 bytes  10 asleep 0.50 s: all in 0.52 s\n");
   runs.resize(7);
   CHECK(httpTable(runs).empty());  // no part read HTTP: no table
 }
@@ -328,4 +335,26 @@ TEST_CASE("rsp-demo --help exits 0", "[tools][demo]") {
   REQUIRE(status);
   CHECK(status->code == 0);
   CHECK_THAT(demo.output(), Contains("rsp-demo: the tour"));
+}
+
+TEST_CASE("part 10 shows routes that wait: together is right, one after another is a problem",
+          "[tools][summary]") {
+  CHECK_FALSE(routeMayWait(9));
+  CHECK(routeMayWait(10));
+  PartRun run = runOf(10, milliseconds(1010), madeUpReply(kSize));
+  CHECK(problemsWith(run).empty());
+  run.http->waiting->took = milliseconds(5100);  // ten half-second routes, one after another
+  CHECK(problemsWith(run) ==
+        std::vector<std::string>{"requests whose route sleeps took 10 asleep 0.50 s: all in "
+                                 "5.10 s, one after another; its post says they wait together"});
+  run.http->waiting->answered = 7;
+  run.http->waiting->failure = "the connection closed without an answer";
+  CHECK(problemsWith(run) ==
+        std::vector<std::string>{"only 7 of 10 requests whose route sleeps were answered (the "
+                                 "connection closed without an answer)"});
+  run.http->waiting.reset();
+  CHECK(problemsWith(run) == std::vector<std::string>{"it did not show routes that wait"});
+  PartRun part9 = runOf(9, milliseconds(1010), madeUpReply(kSize));
+  CHECK_FALSE(part9.http->waiting);  // before part 10 there is nothing to show, and no problem
+  CHECK(problemsWith(part9).empty());
 }

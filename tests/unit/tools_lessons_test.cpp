@@ -162,3 +162,27 @@ TEST_CASE("part 9 shows part 8's lesson with one client connection and one per s
   }
   CHECK(run.endedEarly.empty());
 }
+
+TEST_CASE("part 10 shows part 8's lesson, and ten routes that sleep 0.5 s at once finish together",
+          "[tools][lessons]") {
+  TestBackend backend;  // the tour's backend: the lesson does not use it
+  std::ostringstream out;
+  PartRun run;
+  run.part = 10;
+  runHttpLesson(run, {.part = 10, .binary = RSP_PART10_BINARY, .backendPort = backend.port()},
+                out, false);
+  INFO(out.str());
+  REQUIRE(run.http);
+  REQUIRE(run.http->waiting);
+  const WaitingRoutes& waiting = *run.http->waiting;
+  CHECK(waiting.answered == waiting.requests);
+  CHECK(waiting.took >= 450ms);
+  CHECK(waiting.took < 2500ms);  // one after another would be 5 s
+  CHECK(run.http->browsing.answered == run.http->browsing.requests);  // route said nil: by Host
+  CHECK(run.http->smuggling.status == 400);
+  for (const std::string& problem : problemsWith(run)) {  // the scenarios not run here aside
+    CHECK_THAT(problem, !Contains("route") && !Contains("smuggling") && !Contains("browser"));
+  }
+  CHECK_THAT(out.str(), Contains(label("routes that sleep, at once") + "10 asleep 0.50 s: all in "));
+  CHECK(run.endedEarly.empty());
+}
