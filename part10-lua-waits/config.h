@@ -8,7 +8,7 @@
 //   routeTimeout = 5               -- seconds route(request) may take in all, waits included
 //                                  -- (504 after it)
 //   function route(request)        -- may wait (rsp.sleep, rsp.tcp), and may return "host:port"
-//     return redis.get("site:" .. request.host)
+//     return redis.call({ host = "127.0.0.1", port = 6379 }, "GET", "site:" .. request.host)
 //   end
 //
 // From part 9: the settings of kept-alive connections, and the HTTP health check.

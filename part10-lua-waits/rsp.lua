@@ -43,6 +43,17 @@ checkInterval = 2
 connectTimeout = 5
 idleTimeout = 60
 
+-- Optional, kept-alive connections. A client may wait this many seconds between requests:
+keepaliveTimeout = 75
+-- Each backend keeps up to this many idle connections for the next requests (0: none), each for
+-- at most backendIdleTimeout seconds: keep it below the backend's own idle timeout.
+backendKeepalive = 32
+backendIdleTimeout = 4
+-- With checkPath, a check is GET checkPath, which must answer 2xx or 3xx, and every backend is
+-- checked each checkInterval, not only the ones that are down:
+--
+-- checkPath = "/health"
+
 -- Optional: choose the backend yourself, for every new client. `client` has address, port and
 -- backends (each with address, port, connections and up); return an index from 1. An error or
 -- a bad index is logged and the client goes by `balance` instead. Each call may take at most

@@ -152,6 +152,11 @@ write_config() {
       echo "maxConnections = $((MAX_CLIENTS + 100))"
       echo "shutdownTimeout = 1"
     fi
+    # Parts 9 on keep idle backend connections, 32 per backend by default (nginx's keepalive 32):
+    # with more clients than that in flight, connections are closed and opened again all the
+    # time. HAProxy's pool is given room for every client above (tune.pool-*-fd-ratio); rsp
+    # gets the same. nginx keeps the keepalive 32: its churn shows in the conns column.
+    if [ "$n" -ge 9 ]; then echo "backendKeepalive = $((MAX_CLIENTS + 100))"; fi
     if [ "${3:-}" = lua ]; then
       echo "-- Routing in Lua, called for every new client: what does the call cost?"
       echo "function chooseBackend(client) return client.port % #client.backends + 1 end"
