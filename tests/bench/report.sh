@@ -150,7 +150,7 @@ LOAD_RANGE=$(awk -F'\t' 'NR > 1 { if (min == "" || $11 < min) min = $11; if ($11
   echo "- CPU: $CPU_MODEL, $CORES cores (proxies pinned to CPU $PROXY_CPU; wrk, the backend and the slow clients to CPU $LOAD_CPU)"
   echo "- Kernel: $KERNEL; descriptor limit for every process the benchmark starts: $FD_LIMIT;" \
     "net.ipv4.tcp_tw_reuse = $TW_REUSE"
-  echo "- nginx $NGINX_VERSION (backend, and the stream peer), HAProxy $HAPROXY_VERSION, wrk $WRK_VERSION"
+  echo "- nginx $NGINX_VERSION (backend, and the stream peer), HAProxy $HAPROXY_VERSION, wrk $WRK_VERSION${REDIS_VERSION:+, Redis $REDIS_VERSION}"
   echo "- Load average (1, 5, 15 min; the machine may be shared): $LOAD_START at the start," \
     "$LOAD_END at the end; the 1-minute load ranged from $LOAD_RANGE over the runs" \
     "(column load1 of \`rounds.tsv\`). Two cores with a load above 2 means other work competed" \
@@ -178,6 +178,16 @@ LOAD_RANGE=$(awk -F'\t' 'NR > 1 { if (min == "" || $11 < min) min = $11; if ($11
   echo "  \`balance roundrobin\` with two servers and nginx stream with an upstream of two). Both ports"
   echo "  are served by the same nginx worker, so every row has the same backend capacity behind it."
   echo "  *(chooseBackend)* is the last part with a Lua function choosing each new client's backend."
+  if [ -n "${REDIS_VERSION:-}" ]; then
+    echo "- Routed by Redis (modes \`redis\` and \`redis-cold\`): **rsp-part$REDIS_PART** with part 10's"
+    echo "  \`route(request)\` and **nginx + Lua** (\`libnginx-mod-http-lua\`, \`nginx-lua-redis.conf\`),"
+    echo "  one worker, both asking a Redis $REDIS_VERSION (on the backend's CPU) for \`site:<host>\` with"
+    echo "  part 10's own \`redis.lua\`, one connection per lookup; \`site:a.test\` and \`site:b.test\` name"
+    echo "  the backend's two ports. *cache hot*: each answer kept 5 s, so Redis is asked about once per"
+    echo "  Host; *cache cold*: kept 0 s, so every request asks. wrk alternates \`Host: a.test\` and"
+    echo "  \`Host: b.test\` on every connection, as in the two-site mode. Both keep up to $((MAX_CLIENTS + 100))"
+    echo "  idle backend connections. The notes give each row's Redis GETs per 1,000 requests."
+  fi
   echo
   echo "## The columns"
   echo

@@ -8,7 +8,9 @@
 # memory while 20 slow clients download a large file through it; then runs interleaved rounds
 # of wrk through each of them and straight to the backend, in several modes: kept-alive small
 # and large replies, a new connection per request, thousands of kept-alive clients, and (HTTP
-# only) two sites on one port; the backend counts the connections it accepts. Last, it sends
+# only) two sites on one port; and, when part 10 or later is built, routing by what a Redis
+# says, against nginx + Lua doing the same lookup; the backend counts the connections it
+# accepts. Last, it sends
 # part 8's table of hostile requests to every HTTP target. It prints the tables and writes
 # build/bench/results.md, three charts and the raw numbers.
 #
@@ -29,8 +31,9 @@ Usage: ./tutorial bench [--quick] [--rounds N] [--duration SECONDS] [--modes LIS
                    (about 5 minutes with parts 2-7 built, 7 with parts 2-8)
   --rounds N       interleaved rounds: every target once per mode, in turn (default 4)
   --duration S     seconds of each wrk run (default 3)
-  --modes LIST     which of small,large,close,c500,c2000,c5000,sites,hostile to run
-                   (default: all; sites and hostile are for the HTTP parts, 8 on)
+  --modes LIST     which of small,large,close,c500,c2000,c5000,sites,redis,redis-cold,hostile
+                   to run (default: all; sites and hostile are for the HTTP parts, 8 on;
+                   redis and redis-cold for part 10 on, with redis-server and nginx's Lua module)
   --bin DIR        where rsp-partN and rsp-bench-helper are (default build/bin)
   --out DIR        where results.md, the charts and the raw numbers go (default build/bench)
 
@@ -44,7 +47,7 @@ USAGE
 
 ROUNDS=${BENCH_ROUNDS:-4}
 DURATION=${BENCH_DURATION:-3}
-MODES=${BENCH_MODES:-small,large,close,c500,c2000,c5000,sites,hostile}
+MODES=${BENCH_MODES:-small,large,close,c500,c2000,c5000,sites,redis,redis-cold,hostile}
 BIN=build/bin
 OUT=build/bench
 HUGE_BYTES=$((11 * 1024 * 1024))  # what each slow client downloads
@@ -79,12 +82,16 @@ NOTES=()
 # The modes: what wrk asks for, over how many connections. The sweep is the kept-alive 100-byte
 # modes at rising numbers of clients ("small" is its first point, 50 clients). Every mode runs
 # for both contests (TCP: parts 2-7 and their peers; HTTP: parts 8 on and theirs) except
-# "sites", which needs a proxy that reads Host: the HTTP contest alone (and direct). "hostile"
-# is not a wrk mode: part 8's hostile requests, sent once to every HTTP target, not timed.
+# "sites", which needs a proxy that reads Host: the HTTP contest alone (and direct). "redis" and
+# "redis-cold" are the sites mode's load through a contest of their own: the last part from 10
+# on, routing by what a Redis says, and nginx + Lua doing the same lookup (targets.sh), with
+# each answer cached for 5 s (hot: Redis is asked about once per Host) or not at all (cold: it
+# is asked for every request). "hostile" is not a wrk mode: part 8's hostile requests, sent once
+# to every HTTP target, not timed.
 declare -A MODE_PATH=([small]=/small [large]=/large [close]=/small [c500]=/small [c2000]=/small
-  [c5000]=/small [sites]=/small)
+  [c5000]=/small [sites]=/small [redis]=/small [redis-cold]=/small)
 declare -A MODE_CLIENTS=([small]=50 [large]=20 [close]=50 [c500]=500 [c2000]=2000 [c5000]=5000
-  [sites]=50)
+  [sites]=50 [redis]=50 [redis-cold]=50)
 declare -A MODE_TITLE=(
   [small]="Small file: 100 bytes, 50 kept-alive connections"
   [large]="Large file: 1 MiB, 20 kept-alive connections"
@@ -92,9 +99,11 @@ declare -A MODE_TITLE=(
   [c500]="500 kept-alive clients, 100 bytes"
   [c2000]="2000 kept-alive clients, 100 bytes"
   [c5000]="5000 kept-alive clients, 100 bytes"
-  [sites]="Two sites on one port: 100 bytes, 50 kept-alive connections, Host a.test and b.test in turn")
+  [sites]="Two sites on one port: 100 bytes, 50 kept-alive connections, Host a.test and b.test in turn"
+  [redis]="Routed by Redis, cache hot: 100 bytes, 50 kept-alive connections, Host a.test and b.test in turn, each answer cached 5 s"
+  [redis-cold]="Routed by Redis, cache cold: as above, but Redis is asked for every request (cacheSeconds = 0)")
 SELECTED=()
-for mode in small large close c500 c2000 c5000 sites; do  # in this order, whatever the list's
+for mode in small large close c500 c2000 c5000 sites redis redis-cold; do  # in this order, whatever the list's
   [[ ,$MODES, == *,$mode,* ]] && SELECTED+=("$mode")
 done
 HOSTILE=""
@@ -104,12 +113,26 @@ for mode in ${MODES//,/ }; do
     { echo "bench: unknown mode $mode (--help lists them)" >&2; exit 2; }
 done
 [ ${#SELECTED[@]} -gt 0 ] || [ -n "$HOSTILE" ] || { echo "bench: --modes selects nothing" >&2; exit 2; }
-# Which contests the modes need: any mode but sites and hostile has a TCP contest too.
-WANT_TCP="" WANT_HTTP=yes
-for mode in "${SELECTED[@]}"; do [ "$mode" = sites ] || WANT_TCP=yes; done
+# Which contests the modes need: any mode but sites, the redis ones and hostile has a TCP
+# contest too; the redis modes, a contest of their own.
+WANT_TCP="" WANT_HTTP=$HOSTILE WANT_REDIS=""
+for mode in "${SELECTED[@]}"; do
+  case $mode in
+    sites) WANT_HTTP=yes ;;
+    redis|redis-cold) WANT_REDIS=yes ;;
+    *) WANT_TCP=yes WANT_HTTP=yes ;;
+  esac
+done
 
-# Does MODE run on TARGET? "sites" only on the HTTP contest and direct.
-runs_in() { [ "$1" != sites ] || [ "${CONTEST_OF[$2]}" != tcp ]; }
+# Does MODE run on TARGET? "sites" only on the HTTP contest and direct; a redis mode only on
+# direct and its own targets (REDIS_MODE_OF), which run in no other mode.
+runs_in() {
+  case $1 in
+    sites) [ "${CONTEST_OF[$2]}" = http ] || [ "${CONTEST_OF[$2]}" = both ] ;;
+    redis|redis-cold) [ "${CONTEST_OF[$2]}" = both ] || [ "${REDIS_MODE_OF[$2]:-}" = "$1" ] ;;
+    *) [ "${CONTEST_OF[$2]}" != redis ] ;;
+  esac
+}
 
 for tool in nginx haproxy wrk gnuplot taskset ss pgrep timeout; do
   command -v "$tool" >/dev/null || die "$tool is missing (./tutorial bench installs it)"
@@ -118,6 +141,20 @@ done
 
 source "$BENCH_DIR/processes.sh"
 source "$BENCH_DIR/targets.sh"
+
+# The redis modes need part 10 or later, redis-server and nginx's Lua module; without one of
+# them they are left out, with one line saying why (redis_missing, targets.sh).
+if [ -n "$WANT_REDIS" ]; then
+  REDIS_WHY=$(redis_missing)
+  if [ -n "$REDIS_WHY" ]; then
+    note "the redis modes are left out: $REDIS_WHY"
+    fitting=()
+    for mode in "${SELECTED[@]}"; do [[ $mode == redis* ]] || fitting+=("$mode"); done
+    SELECTED=("${fitting[@]}")
+    WANT_REDIS=""
+    [ ${#SELECTED[@]} -gt 0 ] || [ -n "$HOSTILE" ] || die "--modes selects nothing that can run"
+  fi
+fi
 
 # --- Stopping everything on the way out -------------------------------------------------------
 
@@ -208,7 +245,7 @@ for target in "${TARGETS[@]}"; do
   bounded 15 "$WORK/check.out" "$BIN/rsp-bench-helper" fetch "${PORT_OF[$target]}" /small --host a.test \
     --deadline-ms 5000 ||
     die "${LABEL[$target]} (port ${PORT_OF[$target]}) did not serve /small intact: $(cat "$WORK/check.out")"
-  [ "${CONTEST_OF[$target]}" = http ] || continue
+  [ "${CONTEST_OF[$target]}" = http ] || [ "${CONTEST_OF[$target]}" = redis ] || continue
   for site in a.test:1 b.test:2; do
     # (lower case: HAProxy sends header names in lower case)
     reply=$(http_get "${PORT_OF[$target]}" /small "${site%:*}" | tr -d '\r' | tr 'A-Z' 'a-z')
@@ -252,7 +289,7 @@ printf 'target\trss_before_kib\tpeak_kib\tintact\tclients\tseconds\n' >"$WORK/me
 huge_mib=$((HUGE_BYTES / 1024 / 1024))
 expected_s=$((HUGE_BYTES / SLOW_RATE + 1))
 deadline_s=$((2 * expected_s + 10))
-if [ ${#SELECTED[@]} -gt 0 ]; then  # none: only the hostile requests
+if [ -n "$WANT_TCP$WANT_HTTP" ] && [ ${#SELECTED[@]} -gt 0 ]; then  # none: only hostile or redis
 say "Memory: $SLOW_CLIENTS clients each download $huge_mib MiB at $(awk -v r="$SLOW_RATE" 'BEGIN { print r / 1e6 }') MB/s" \
   "through each proxy (about $expected_s s each, at most $deadline_s s)"
 # measure_memory TARGET: RSS before, the slow clients, the peak; appends a line to memory.tsv.
@@ -292,6 +329,7 @@ measure_memory() {
 
 for target in "${TARGETS[@]}"; do
   [ "$target" = direct ] && continue
+  [ "${CONTEST_OF[$target]}" = redis ] && continue  # they buffer as the HTTP rows; only routing differs
   measure_memory "$target"
   still_there "$target" "memory measurement" || true
 done
@@ -329,11 +367,13 @@ WRK_AWK='
 # One wrk run: run_wrk ROUND MODE TARGET; appends a line to rounds.tsv and sets LINE to it.
 # (It sets a variable rather than printing: a $(...) subshell would hide wrk's PID from us.)
 TIME_WAIT_MAX=0
+declare -A REDIS_GETS REDIS_REQUESTS  # per redis-mode target: Redis's GETs, the backend's requests
 run_wrk() {
   local round=$1 mode=$2 target=$3 clients=${MODE_CLIENTS[$2]} header=() overflows load settled
-  local before conns=NA requests=NA
+  local before conns=NA requests=NA gets
   [ "$mode" = close ] && header=(-H "Connection: close")
-  [ "$mode" = sites ] && header=(-s "$WORK/sites.lua")
+  [[ $mode == sites || $mode == redis* ]] && header=(-s "$WORK/sites.lua")
+  [ "${CONTEST_OF[$target]}" = redis ] && gets=$(redis_gets)
   load=$(cut -d' ' -f1 /proc/loadavg)
   overflows=$(tcp_counter ListenOverflows)
   before=$(backend_counts)
@@ -350,6 +390,10 @@ run_wrk() {
   read -r conns requests <<<"$(backend_counts | awk -v before="$before" '
     { split(before, b, " "); if (b[1] == "" || $1 == "") print "NA NA"
       else print $1 - b[1] - 1, $2 - b[2] - 1 }')"
+  if [ "${CONTEST_OF[$target]}" = redis ] && [ "$requests" != NA ]; then  # how often Redis was asked
+    REDIS_GETS[$target]=$((${REDIS_GETS[$target]:-0} + $(redis_gets) - gets))
+    REDIS_REQUESTS[$target]=$((${REDIS_REQUESTS[$target]:-0} + requests))
+  fi
   if [ "$mode" = close ]; then  # how many sockets wait in TIME_WAIT: see README, "new connections"
     local tw
     tw=$(ss -s | sed -n 's/.*timewait \([0-9]*\).*/\1/p')
@@ -389,6 +433,11 @@ for round in $(seq "$ROUNDS"); do
 done
 fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+for target in "${TARGETS[@]}"; do  # the redis modes: did the cache do what its mode says?
+  [ -n "${REDIS_REQUESTS[$target]:-}" ] && [ "${REDIS_REQUESTS[$target]}" -gt 0 ] || continue
+  note "${LABEL[$target]}: Redis answered $(awk -v g="${REDIS_GETS[$target]}" \
+    -v r="${REDIS_REQUESTS[$target]}" 'BEGIN { printf "%.1f", 1000 * g / r }') GETs per 1,000 requests the backend served (${REDIS_GETS[$target]} for ${REDIS_REQUESTS[$target]})"
+done
 
 say "Stopping what the benchmark started"
 stop_all

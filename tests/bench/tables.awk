@@ -8,7 +8,8 @@
 # the concurrency sweep); hostile.tsv (may be empty): case, clause, rsp's answer, then one
 # answer per target of hostileTargets (a space-separated list of target names).
 # The throughput tables come in two sections: relaying bytes (parts 2-7 and the TCP peers) and
-# HTTP (parts 8 on and the HTTP peers); direct, the ceiling, is in both.
+# HTTP (parts 8 on and the HTTP peers); and a third, routing by Redis (the last part from 10 on
+# and nginx + Lua, contest "redis"), when its modes ran. direct, the ceiling, is in each.
 
 function row(cells, n,    i, line, width) {
   if (format == "markdown") {
@@ -55,11 +56,12 @@ function contestRows(mode, contest,    i, t, rows) {
   return rows
 }
 
-function modeTable(mode, contest,    i, t, c, n) {
+function modeTable(mode, contest,    i, t, c, n, peer) {
   print heading("###", title[mode])
   print ""
-  n = split("target|backends|req/s|p50|p99|vs direct|vs HAProxy|errors|time-outs|overflows|backend conns per 1k req", c, "|")
-  setWidths("9 9 9 9 10 11 7 10 10 10")
+  peer = contest == "redis" ? "nginx + Lua" : "HAProxy"
+  n = split("target|backends|req/s|p50|p99|vs direct|vs " peer "|errors|time-outs|overflows|backend conns per 1k req", c, "|")
+  setWidths("9 9 9 9 10 " (contest == "redis" ? 15 : 11) " 7 10 10 10")
   if (format != "markdown") c[11] = "conns/1k"
   print row(c, n)
   if (format == "markdown") print rule(n)
@@ -69,15 +71,20 @@ function modeTable(mode, contest,    i, t, c, n) {
     c[1] = label[t]; c[2] = backends[t]; c[3] = rps[t, mode] == "NA" ? "n/a" : rps[t, mode]
     c[4] = ms(p50[t, mode]); c[5] = ms(p99[t, mode])
     c[6] = ratio(vsDirect[t, mode]); c[7] = ratio(vsHaproxy[t, mode])
-    if (t == "direct" && contest == "http") c[7] = "n/a"  # its ratio is to HAProxy mode tcp
+    if (t == "direct" && contest != "tcp") c[7] = "n/a"  # its ratio is to HAProxy mode tcp
     c[8] = errors[t, mode]; c[9] = timeouts[t, mode]; c[10] = overflows[t, mode]
     c[11] = perThousand[t, mode] == "NA" || perThousand[t, mode] == "" ? "n/a" : perThousand[t, mode]
     if (failed[t, mode] > 0) c[8] = c[8] " (" failed[t, mode] " of " runs[t, mode] " runs gave no numbers)"
     print row(c, n)
   }
   print ""
-  print italic("vs direct, vs HAProxy: the median over the rounds of this row's req/s divided by")
-  print italic("direct's (by the HAProxy row with as many backends) in the same round; errors,")
+  if (contest == "redis") {
+    print italic("vs direct, vs nginx + Lua: the median over the rounds of this row's req/s divided")
+    print italic("by direct's (by nginx + Lua's in this mode) in the same round; errors,")
+  } else {
+    print italic("vs direct, vs HAProxy: the median over the rounds of this row's req/s divided by")
+    print italic("direct's (by the HAProxy row with as many backends) in the same round; errors,")
+  }
   print italic("time-outs, overflows: totals over the " rounds " rounds; backend conns per 1k req:")
   print italic("connections the backend accepted per 1,000 requests it served, all rounds together.")
   print ""
@@ -182,20 +189,22 @@ file == 3 {
 }
 file == 4 { before[$1] = $2; peak[$1] = $3; intact[$1] = $4; slowClients[$1] = $5; memoryRows++; next }
 END {
-  for (section = 1; section <= 2; section++) {
-    contest = section == 1 ? "tcp" : "http"
+  for (section = 1; section <= 3; section++) {
+    contest = section == 1 ? "tcp" : section == 2 ? "http" : "redis"
     tables = 0
     for (i = 1; i <= modeCount; i++) if (contestRows(modes[i], contest)) tables++
     if (!tables) continue
     if (contest == "tcp")
       print heading("##", "Relaying bytes: parts 2-7 against HAProxy mode tcp and nginx stream")
-    else
+    else if (contest == "http")
       print heading("##", "HTTP: parts 8 on against HAProxy mode http and nginx http")
+    else
+      print heading("##", "Routed by Redis: the last part from 10 on against nginx + Lua")
     print ""
     print italic("Median of " rounds " rounds of " duration " s per run (wrk -t1).")
     print ""
     for (i = 1; i <= modeCount; i++) if (contestRows(modes[i], contest)) modeTable(modes[i], contest)
-    sweepTable(contest)
+    if (contest != "redis") sweepTable(contest)  # its rows run in the redis modes only
     if (contest == "http") hostileTable()
   }
   if (!hostileDone) hostileTable()  # when only the hostile mode ran

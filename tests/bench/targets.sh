@@ -4,27 +4,33 @@
 # buffers, and over two backends when an rsp part balances) and the rsp parts 2-7. HTTP: the
 # HTTP peers (HAProxy mode http, nginx as an HTTP reverse proxy, default and 64 KiB buffers)
 # and the rsp parts from 8 on, all with the same two sites on one port. Every rsp-partN from 2
-# on that is built takes part, each with the config its part reads.
+# on that is built takes part, each with the config its part reads. And for the redis modes, a
+# redis-server, and the last part from 10 on and nginx + Lua routing by what it says.
 #
-# It uses run.sh's settings (BIN, WORK, BENCH_DIR, LOAD_CPU, PROXY_CPU, MAX_CLIENTS, WANT_TCP,
-# WANT_HTTP) and helpers.
+# It uses run.sh's settings (BIN, WORK, BENCH_DIR, LOAD_CPU, PROXY_CPU, MAX_CLIENTS, SELECTED,
+# WANT_TCP, WANT_HTTP, WANT_REDIS) and helpers.
 
 TARGETS=()  # in the order they run
 declare -A LABEL PORT_OF PROCESS_OF MEASURED_PID BACKENDS_OF PEER_OF CONTEST_OF ROLE_OF
+declare -A REDIS_MODE_OF  # the redis contest's targets: the one mode each runs in
 
 # The first part that reads HTTP: parts from here on are in the HTTP contest.
 FIRST_HTTP_PART=8
+# The first part whose route(request) may wait on a socket: the redis modes run the last one.
+FIRST_REDIS_PART=10
 
 # add_target NAME LABEL PORT PROCESS BACKENDS CONTEST ROLE [PID]: PROCESS is start's name for
-# what serves the port, BACKENDS how many backends it balances over (1 or 2), CONTEST tcp, http
-# or both (direct), ROLE what the charts make of it (direct, haproxy, nginx, haproxy-64k,
+# what serves the port, BACKENDS how many backends it balances over (1 or 2), CONTEST tcp, http,
+# redis (the redis modes' rows; REDIS_MODE_OF set first) or both (direct), ROLE what the charts make of it (direct, haproxy, nginx, haproxy-64k,
 # nginx-64k, part, lua), PID the process whose memory we measure (none for direct). Its "vs
-# HAProxy" ratio is taken against the HAProxy row of its contest with as many backends.
+# HAProxy" ratio is taken against the HAProxy row of its contest with as many backends; a redis
+# row's, against nginx + Lua in its mode.
 add_target() {
   TARGETS+=("$1")
   LABEL[$1]=$2 PORT_OF[$1]=$3 PROCESS_OF[$1]=$4 BACKENDS_OF[$1]=$5 CONTEST_OF[$1]=$6
   ROLE_OF[$1]=$7 MEASURED_PID[$1]=${8:-}
-  if [ "$6" = http ]; then PEER_OF[$1]=haproxy-http
+  if [ "$6" = redis ]; then PEER_OF[$1]=nginx-lua${REDIS_MODE_OF[$1]#redis}
+  elif [ "$6" = http ]; then PEER_OF[$1]=haproxy-http
   elif [ "$5" = 2 ]; then PEER_OF[$1]=haproxy-2
   else PEER_OF[$1]=haproxy; fi
 }
@@ -231,7 +237,7 @@ start_http_targets() {
 }
 
 # Everything, in the order the rounds visit it: direct, then each contest the selected modes
-# need (WANT_TCP, WANT_HTTP) and that has an rsp part built; with no part built at all, the
+# need (WANT_TCP, WANT_HTTP, WANT_REDIS) and that has an rsp part built; with no part built at all, the
 # TCP peers alone, as a look at them.
 start_targets() {
   local parts n tcp="" http=""
@@ -249,5 +255,137 @@ start_targets() {
   if [ -n "$WANT_HTTP" ] && [ -z "$http" ]; then
     note "the HTTP contest (HAProxy mode http, nginx http) is left out: no rsp part from $FIRST_HTTP_PART on is built in $BIN"
   fi
+  if [ -n "$WANT_REDIS" ]; then start_redis_targets; fi  # run.sh has checked redis_missing
   return 0
+}
+
+# --- The redis modes: part 10 on against nginx + Lua, both asking a Redis --------------------
+
+# Prints why the redis modes cannot run, or nothing when they can: a part from 10 on built in
+# BIN, its folder's redis.lua, redis-server and redis-cli, and nginx's Lua module (Debian:
+# libnginx-mod-http-lua, with the NDK module it needs). Sets REDIS_PART, REDIS_LUA, NDK_MODULE
+# and LUA_MODULE (for the caller only when not called in $(...): start_redis_targets calls it
+# again).
+redis_missing() {
+  local n folder
+  REDIS_PART="" REDIS_LUA="" NDK_MODULE="" LUA_MODULE=""
+  for n in $(built_parts); do [ "$n" -ge "$FIRST_REDIS_PART" ] && REDIS_PART=$n; done
+  [ -n "$REDIS_PART" ] || { echo "no rsp-part$FIRST_REDIS_PART or later is built in $BIN"; return 0; }
+  for folder in part"$REDIS_PART"-*/; do
+    [ -f "$folder/redis.lua" ] && REDIS_LUA=$PWD/${folder%/}/redis.lua
+  done
+  [ -n "$REDIS_LUA" ] ||
+    { echo "there is no part$REDIS_PART-*/redis.lua for rsp-part$REDIS_PART's config to require"; return 0; }
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    echo "redis-server or redis-cli is missing (Debian: redis-server; ./tutorial bench installs it)"
+    return 0
+  fi
+  for folder in /usr/lib/nginx/modules /usr/lib64/nginx/modules /usr/share/nginx/modules; do
+    [ -f "$folder/ngx_http_lua_module.so" ] || continue
+    LUA_MODULE=$folder/ngx_http_lua_module.so
+    [ -f "$folder/ndk_http_module.so" ] && NDK_MODULE=$folder/ndk_http_module.so
+    break
+  done
+  if [ -z "$LUA_MODULE" ] || [ -z "$NDK_MODULE" ]; then
+    echo "nginx's Lua module is missing (Debian: libnginx-mod-http-lua; ./tutorial bench installs it)"
+  fi
+  return 0
+}
+
+# Redis's count of GET commands so far (every lookup is one GET); 0 if it does not answer.
+redis_gets() {
+  local calls
+  calls=$(timeout 5 redis-cli -p "$REDIS_PORT" info commandstats 2>/dev/null |
+    sed -n 's/^cmdstat_get:calls=\([0-9]*\),.*/\1/p')
+  echo "${calls:-0}"
+}
+
+# Writes the last part's config for a redis mode: write_redis_config N FILE CACHE_SECONDS. As
+# part 10's sample (part10-lua-waits/rsp.lua), route(request) asks Redis for site:<host> and
+# keeps each answer CACHE_SECONDS (0: never, so every request asks). Only a.test is a site, so
+# that a request for b.test reaches the backend's second port only if Redis was asked (run.sh
+# checks it). The backends route names ("host:port") are pooled with the top level's settings:
+# room for every client, as nginx + Lua's keepalive has.
+write_redis_config() {
+  local n=$1 file=$2 cache=$3
+  cat >"$file" <<CONFIG
+-- rsp-part$n's config for the benchmark's redis modes: route(request) as in part 10's rsp.lua
+listenPort = 0
+sites = { ["a.test"] = { backends = { "127.0.0.1:$BACKEND_PORT" } } }
+defaultSite = "a.test"  -- what a request goes by when Redis does not answer
+idleTimeout = 3600
+maxConnections = $((MAX_CLIENTS + 100))
+shutdownTimeout = 1
+backendKeepalive = $((MAX_CLIENTS + 100))
+
+local redis = require "redis"  -- the part's redis.lua, copied beside this file
+local server = { host = "127.0.0.1", port = $REDIS_PORT, timeout = 500 }
+local cacheSeconds = $cache
+local cache, cached = {}, 0
+
+function route(request)
+  local hit = cache[request.host]
+  if hit and hit.expires > rsp.now() then return hit.backend or nil end
+  local backend, err = redis.call(server, "GET", "site:" .. request.host)
+  if err then return nil end
+  if cached >= 10000 then cache, cached = {}, 0 end
+  cached = cached + 1
+  cache[request.host] = { backend = backend or false, expires = rsp.now() + cacheSeconds }
+  return backend
+end
+CONFIG
+}
+
+# start_nginx_lua NAME LABEL CACHE_SECONDS MODE: nginx + Lua doing the same lookup
+# (nginx-lua-redis.conf), with the same redis.lua.
+start_nginx_lua() {
+  local name=$1
+  REDIS_MODE_OF[$name]=$4
+  pick_port
+  render "$BENCH_DIR/nginx-lua-redis.conf" "$WORK/$name.conf" DIR="$WORK" NAME="$name" \
+    PORT="$PORT" CONNECTIONS=$((2 * MAX_CLIENTS + 100)) REDIS_PORT="$REDIS_PORT" \
+    CACHE_SECONDS="$3" DEFAULT_BACKEND="127.0.0.1:$BACKEND_PORT" RSP_DIR="$WORK/lua" \
+    NDK_MODULE="$NDK_MODULE" LUA_MODULE="$LUA_MODULE" KEEPALIVE=$((MAX_CLIENTS + 100))
+  start "$name" "$PROXY_CPU" nginx -e "$WORK/$name.err" -p "$WORK" -c "$WORK/$name.conf"
+  wait_listening "$name" "$PORT"
+  find_nginx_worker "$name"
+  add_target "$name" "$2" "$PORT" "$name" 1 redis nginx "$WORKER"
+}
+
+# start_redis_part N NAME LABEL CACHE_SECONDS MODE
+start_redis_part() {
+  local n=$1 name=$2
+  REDIS_MODE_OF[$name]=$5
+  write_redis_config "$n" "$WORK/lua/$name.lua" "$4"
+  start "$name" "$PROXY_CPU" "$BIN/rsp-part$n" "$WORK/lua/$name.lua"
+  wait_started "$name"
+  add_target "$name" "$3" "$PORT" "$name" 1 redis part "${PID_OF[$name]}"
+}
+
+# A redis-server on a free loopback port, on the load's CPU as the backend is (and without
+# disk: no snapshots, no append-only file), with site:a.test and site:b.test naming the
+# backend's two ports; then, for each selected redis mode, nginx + Lua and the last part from
+# 10 on, both with the answers cached 5 s (redis) or not at all (redis-cold).
+start_redis_targets() {
+  redis_missing >/dev/null
+  mkdir -p "$WORK/lua" "$WORK/redis"
+  cp "$REDIS_LUA" "$WORK/lua/redis.lua"
+  pick_port
+  REDIS_PORT=$PORT
+  start redis "$LOAD_CPU" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" \
+    --save '' --appendonly no --maxclients $((MAX_CLIENTS + 1000))
+  wait_listening redis "$REDIS_PORT"
+  timeout 5 redis-cli -p "$REDIS_PORT" set site:a.test "127.0.0.1:$BACKEND_PORT" >/dev/null &&
+    timeout 5 redis-cli -p "$REDIS_PORT" set site:b.test "127.0.0.1:$BACKEND_PORT2" >/dev/null ||
+    die "redis-server on port $REDIS_PORT did not take the site keys: $(tail -n 2 "$WORK/redis.out")"
+  REDIS_VERSION=$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
+  if [[ " ${SELECTED[*]} " == *" redis "* ]]; then
+    start_nginx_lua nginx-lua "nginx $NGINX_VERSION + Lua (cache hot)" 5 redis
+    start_redis_part "$REDIS_PART" "part$REDIS_PART-redis" "rsp-part$REDIS_PART (cache hot)" 5 redis
+  fi
+  if [[ " ${SELECTED[*]} " == *" redis-cold "* ]]; then
+    start_nginx_lua nginx-lua-cold "nginx $NGINX_VERSION + Lua (cache cold)" 0 redis-cold
+    start_redis_part "$REDIS_PART" "part$REDIS_PART-redis-cold" "rsp-part$REDIS_PART (cache cold)" \
+      0 redis-cold
+  fi
 }
