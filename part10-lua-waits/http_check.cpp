@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "answers.h"
 #include "backend.h"
 
 namespace rsp {
@@ -17,10 +18,11 @@ struct Check {
   bool sent = false;
 };
 
-// "HTTP/1.1 204 ..." (or HTTP/1.0): up for 2xx and 3xx.
+// "HTTP/1.1 204 ..." (or HTTP/1.0): up for 2xx and 3xx. The status line's first bytes are
+// read as the access log reads them (answers.h).
 bool isUp(const std::string& reply) {
-  if (reply.size() < 12 || reply.compare(0, 7, "HTTP/1.") != 0 || reply[8] != ' ') return false;
-  return reply[9] == '2' || reply[9] == '3';
+  const int status = responseStatus(reply);
+  return status >= 200 && status < 400;
 }
 
 }  // namespace

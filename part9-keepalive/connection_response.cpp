@@ -24,15 +24,10 @@ bool isIdempotent(std::string_view method) {
          method == "PUT" || method == "DELETE";
 }
 
-// The client stays after this response unless it asked otherwise (RFC 9112 9.3): HTTP/1.1
-// stays unless it says close; HTTP/1.0 closes unless it says keep-alive.
-bool clientAsksToStay(const RequestHead& head) {
-  if (head.hasToken("connection", "close")) return false;
-  return head.minorVersion == 1 || head.hasToken("connection", "keep-alive");
-}
-
-// Likewise the backend, from its response.
-bool backendOffersToStay(const ResponseHead& head) {
+// Whether the side that sent this message lets its connection stay after the exchange (RFC 9112
+// 9.3), the client by its request, the backend by its response: HTTP/1.1 stays unless it says
+// close; HTTP/1.0 closes unless it says keep-alive.
+bool staysOpen(const MessageHead& head) {
   if (head.hasToken("connection", "close")) return false;
   return head.minorVersion == 1 || head.hasToken("connection", "keep-alive");
 }
@@ -77,10 +72,10 @@ void Connection::startResponse() {
   const bool decode = request.minorVersion == 0 && framing.kind == Framing::Kind::kChunked;
   // An HTTP/1.0 client reads a decoded body to the close; a client whose body is still coming
   // would have its rest read as the next request; a proxy shutting down keeps nobody.
-  keepClient_ = !upgrade && clientAsksToStay(request) && !decode && !shared_->draining &&
+  keepClient_ = !upgrade && staysOpen(request) && !decode && !shared_->draining &&
                 framing.kind != Framing::Kind::kUntilClose && reader_.body().done();
-  keepBackend_ = routing_->reuse && !upgrade && framing.kind != Framing::Kind::kUntilClose &&
-                 backendOffersToStay(head);
+  keepBackend_ =
+      routing_->reuse && !upgrade && framing.kind != Framing::Kind::kUntilClose && staysOpen(head);
   responding_ = true;
   // The head waits for the body's first bytes, which came with it: one send() for both.
   toClient_.queue(forwardedResponseHead(
