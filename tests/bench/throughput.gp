@@ -5,7 +5,7 @@
 #   gnuplot -e "datafile='throughput.dat'; outfile='throughput.png'; rounds=5" throughput.gp
 # where throughput.dat is tab-separated, one line per proxy: label, small, large, close ratios
 # (NA where a mode did not run).
-set terminal pngcairo size 1280,640 font "sans,10"
+set terminal pngcairo size 1600,640 font "sans,10"
 set output outfile
 set datafile separator "\t"
 set datafile missing "NA"
@@ -24,7 +24,7 @@ set bmargin 9
 plot datafile using 2:xtic(1) title "small file (100 B, 50 kept-alive connections)" lc rgb "#4477aa", \
      '' using 3 title "large file (1 MiB, 20 kept-alive connections)" lc rgb "#ee7733", \
      '' using 4 title "new connection per request (100 B, 50 connections)" lc rgb "#228833", \
-     '' using ($0 - 0.22):2:(sprintf("%.2f", $2)) with labels offset 0,0.6 font ",8" notitle, \
+     '' using ($0 - 0.25):2:(sprintf("%.2f", $2)) with labels offset 0,0.6 font ",8" notitle, \
      '' using ($0):3:(sprintf("%.2f", $3)) with labels offset 0,0.6 font ",8" notitle, \
-     '' using ($0 + 0.22):4:(sprintf("%.2f", $4)) with labels offset 0,0.6 font ",8" notitle, \
+     '' using ($0 + 0.25):4:(sprintf("%.2f", $4)) with labels offset 0,0.6 font ",8" notitle, \
      1 with lines dashtype 2 lc rgb "gray40" notitle
