@@ -1,7 +1,5 @@
 // part7-limits/config.cpp — part 7: the proxy's settings, read from a Lua file. See config.h.
-// Same as part6-loadbalancer/config.cpp except: maxConnections and shutdownTimeout; and, so
-// that no file passes 250 lines, the list of backends is read in config_backends.cpp, with what
-// the two files share in config_lua.h.
+// Same as part6-loadbalancer/config.cpp except: maxConnections and shutdownTimeout.
 //
 // A reload (SIGHUP) runs the file inside the loop: its run is bounded (lua_limits.h), so a file
 // that loops or allocates without end fails to load and the running config stays.

@@ -1,6 +1,6 @@
 // part7-limits/config_backends.cpp — part 7: reading the list of backends of a config file.
 // See config.h for the settings, config_lua.h for how they come off the stack.
-// New in part 7: moved out of part6-loadbalancer/config.cpp, to keep config.cpp short.
+// Unchanged from part6-loadbalancer/config_backends.cpp.
 //
 //   backends     a list of "host:port" or { address = ..., port = ... }, one or more
 //   backendAddress and backendPort instead: a file from part 3, 4 or 5, one backend

@@ -1,7 +1,7 @@
 // part7-limits/config_lua.h — part 7: what the files that read a config file share.
 // Only config.cpp and config_backends.cpp include it: where runConfig() leaves each setting on
 // the Lua stack, and the readers of one value.
-// New in part 7, with config_backends.cpp: part6-loadbalancer/config.cpp holds all of this.
+// Same as part6-loadbalancer/config_lua.h except: maxConnections and shutdownTimeout.
 //
 // runConfig() (config.cpp) runs the file under lua_pcall() and leaves every setting on the
 // stack, at the positions below, then the entries of `backends`, pushed by pushEntries(). The
