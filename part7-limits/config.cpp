@@ -8,39 +8,19 @@
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
 // (loading the file, running it, reading its globals, even opening the libraries) happens
 // inside runConfig(), a plain function with no C++ objects, called through lua_pcall(). Once
-// it has returned, the C++ side only looks at the values it left on the stack.
+// it has returned, the C++ side only looks at the values it left on the stack. The list of
+// backends is read in config_backends.cpp; config_lua.h is what the two share.
 #include "config.h"
 
 #include <cmath>
 #include <cstdio>
 #include <lua.hpp>
 #include <memory>
-#include <vector>
+
+#include "config_lua.h"
 
 namespace rsp {
-namespace {
-
-// The globals read from the file, at these stack positions once runConfig() has returned.
-constexpr const char* kSettings[] = {
-    "listenPort",   "backendAddress", "backendPort",   "connectTimeout", "idleTimeout",
-    "balance",      "checkInterval",  "chooseBackend", "maxConnections", "shutdownTimeout",
-    "luaTimeLimit", "luaMemoryLimit", "backends"};
-enum Position {
-  kListenPort = 1,
-  kBackendAddress,
-  kBackendPort,
-  kConnectTimeout,
-  kIdleTimeout,
-  kBalance,
-  kCheckInterval,
-  kChooseBackend,
-  kMaxConnections,
-  kShutdownTimeout,
-  kLuaTimeLimit,
-  kLuaMemoryLimit,
-  kBackends,
-  kFirstEntry  // then 3 values per backends entry
-};
+namespace config_lua {
 
 // Runs under lua_pcall with the file's path as a light userdata. Leaves the settings on the
 // stack, or raises the Lua error as it is (the file's name and line are already in it).
@@ -51,27 +31,10 @@ int runConfig(lua_State* lua) {
   if (luaL_loadfilex(lua, path, "t") != LUA_OK) return lua_error(lua);
   lua_call(lua, 0, 0);
   for (const char* setting : kSettings) lua_getglobal(lua, setting);
-  // Each entry of `backends` as three values: the entry, then its address and port fields
-  // (nil unless it is a table), so the C++ side reads plain values and never calls into Lua.
-  if (lua_istable(lua, kBackends)) {
-    const lua_Integer count = luaL_len(lua, kBackends);
-    for (lua_Integer i = 1; i <= count; ++i) {
-      luaL_checkstack(lua, 3, "too many backends");
-      const bool isTable = lua_geti(lua, kBackends, i) == LUA_TTABLE;
-      if (isTable)
-        lua_getfield(lua, -1, "address");
-      else
-        lua_pushnil(lua);
-      if (isTable)
-        lua_getfield(lua, -2, "port");
-      else
-        lua_pushnil(lua);
-    }
-  }
+  pushEntries(lua, kBackends);
   return lua_gettop(lua);
 }
 
-// How a wrong value reads in a message: "a table", "a boolean", "8080.5", "\"http\"".
 std::string describe(lua_State* lua, int index) {
   switch (lua_type(lua, index)) {
     case LUA_TNUMBER: {
@@ -125,7 +88,7 @@ std::string readAddress(lua_State* lua, int index, const char* name, const std::
 // `otherwise` when the setting is not set.
 std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* name,
                                       std::chrono::milliseconds otherwise, const std::string& path,
-                                      bool zeroAllowed = false) {
+                                      bool zeroAllowed) {
   if (lua_isnil(lua, index)) return otherwise;
   const double seconds = lua_type(lua, index) == LUA_TNUMBER ? lua_tonumber(lua, index) : -1;
   const double lowest = zeroAllowed ? 0 : 0.001;
@@ -174,71 +137,20 @@ LuaLimits readLuaLimits(lua_State* lua, const std::string& path) {
   return limits;
 }
 
-Balance readBalance(lua_State* lua, const std::string& path) {
-  if (lua_isnil(lua, kBalance)) return Balance::kRoundRobin;
-  const std::string name =
-      lua_type(lua, kBalance) == LUA_TSTRING ? lua_tostring(lua, kBalance) : "";
+Balance readBalance(lua_State* lua, int index, const std::string& setting, Balance otherwise,
+                    const std::string& path) {
+  if (lua_isnil(lua, index)) return otherwise;
+  const std::string name = lua_type(lua, index) == LUA_TSTRING ? lua_tostring(lua, index) : "";
   if (name == "roundrobin") return Balance::kRoundRobin;
   if (name == "leastconn") return Balance::kLeastConnections;
-  throw ConfigError(path + ": balance must be \"roundrobin\" or \"leastconn\", not " +
-                    describe(lua, kBalance));
+  throw ConfigError(path + ": " + setting + " must be \"roundrobin\" or \"leastconn\", not " +
+                    describe(lua, index));
 }
 
-// "host:port" or "[v6 address]:port".
-BackendAddress parseHostPort(const std::string& text, const std::string& name,
-                             const std::string& path) {
-  const std::size_t colon = text.rfind(':');
-  const std::string port = colon == text.npos ? "" : text.substr(colon + 1);
-  std::string host = colon == text.npos ? "" : text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const bool digits =
-      !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == port.npos;
-  if (host.empty() || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    throw ConfigError(path + ": " + name + " must be \"host:port\" with a port of 1-65535, not \"" +
-                      text + "\"");
-  }
-  return {host, static_cast<std::uint16_t>(std::stoi(port))};
-}
-
-// One entry of `backends`: its three values start at `at` (see runConfig()).
-BackendAddress readEntry(lua_State* lua, int at, int number, const std::string& path) {
-  const std::string name = "backends[" + std::to_string(number) + "]";
-  if (lua_type(lua, at) == LUA_TSTRING) return parseHostPort(lua_tostring(lua, at), name, path);
-  if (lua_type(lua, at) != LUA_TTABLE) {
-    throw ConfigError(path + ": " + name +
-                      " must be \"host:port\" or { address = ..., port = ... }, not " +
-                      describe(lua, at));
-  }
-  return {readAddress(lua, at + 1, (name + ".address").c_str(), path),
-          readPort(lua, at + 2, (name + ".port").c_str(), 1, path)};
-}
-
-std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path) {
-  const bool single = !lua_isnil(lua, kBackendAddress) || !lua_isnil(lua, kBackendPort);
-  if (lua_isnil(lua, kBackends)) {  // a config file from part 3, 4 or 5: one backend
-    return {{readAddress(lua, kBackendAddress, "backendAddress", path),
-             readPort(lua, kBackendPort, "backendPort", 1, path)}};
-  }
-  if (single) {
-    throw ConfigError(path + ": set either backends or backendAddress and backendPort, not both");
-  }
-  if (lua_type(lua, kBackends) != LUA_TTABLE || lua_gettop(lua) == kBackends) {
-    throw ConfigError(
-        path + ": backends must be a list of one or more backends, not " +
-        (lua_type(lua, kBackends) == LUA_TTABLE ? "an empty list" : describe(lua, kBackends)));
-  }
-  std::vector<BackendAddress> backends;
-  for (int at = kFirstEntry; at + 2 <= lua_gettop(lua); at += 3) {
-    backends.push_back(readEntry(lua, at, static_cast<int>(backends.size()) + 1, path));
-  }
-  return backends;
-}
-
-}  // namespace
+}  // namespace config_lua
 
 Config loadConfig(const std::string& path) {
+  using namespace config_lua;
   // Bounded by the default limits (lua_limits.h): a file that loops or allocates without end
   // fails to load, with one line.
   std::shared_ptr<lua_State> state = newBoundedLua();
@@ -261,7 +173,7 @@ Config loadConfig(const std::string& path) {
   Config config;
   config.listenPort = readPort(lua, kListenPort, "listenPort", 0, path);
   config.backends = readBackends(lua, path);
-  config.balance = readBalance(lua, path);
+  config.balance = readBalance(lua, kBalance, "balance", Balance::kRoundRobin, path);
   config.checkInterval =
       readSeconds(lua, kCheckInterval, "checkInterval", Config{}.checkInterval, path, true);
   config.timeouts.connect =

@@ -9,8 +9,8 @@
 // C++ frames are in the way, so their destructors never run. So every Lua call that can fail
 // (loading the file, running it, reading its globals, even opening the libraries) happens
 // inside runConfig(), a plain function with no C++ objects, called through lua_pcall(). Once
-// it has returned, the C++ side only looks at the values it left on the stack. The sites and
-// every list of backends are read in config_sites.cpp; config_lua.h is what the two share.
+// it has returned, the C++ side only looks at the values it left on the stack. The sites are
+// read in config_sites.cpp, lists of backends in config_backends.cpp; config_lua.h is shared.
 #include "config.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
-// part9-keepalive/config_lua.h — part 9: what config.cpp and config_sites.cpp share while they
-// read a config file: where runConfig() leaves each setting on the Lua stack, and the readers of
-// one value. Only those two files include it. Same as part8-http/config_lua.h except: part 9's
-// four settings.
+// part9-keepalive/config_lua.h — part 9: what the files that read a config file share.
+// Only config.cpp, config_backends.cpp and config_sites.cpp include it: where runConfig() leaves
+// each setting on the Lua stack, and the readers of one value.
+// Same as part8-http/config_lua.h except: part 9's four settings.
 //
 // runConfig() (config.cpp) runs the file under lua_pcall() and leaves every setting on the
 // stack, at the positions below, then the entries of `backends` and the sites, pushed by
@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <lua.hpp>
 #include <string>
+#include <vector>
 
 #include "config.h"
 
@@ -71,9 +72,20 @@ std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* nam
 Balance readBalance(lua_State* lua, int index, const std::string& setting, Balance otherwise,
                     const std::string& path);
 
-// config_sites.cpp: the entries of the list at `list` (each as three values, after their
-// count), and every site (each as six values), pushed inside runConfig().
+// config_backends.cpp: the entries of the list at `list` (each as three values, after their
+// count), pushed inside runConfig().
 void pushEntries(lua_State* lua, int list);
+
+// config_backends.cpp: the list `backends`, or the one backend of a file that sets
+// backendAddress and backendPort instead.
+std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path);
+
+// config_backends.cpp: the list of backends at `list`, named `name` in messages, whose count
+// pushEntries() left at `at`: moves `at` past it.
+std::vector<BackendAddress> readBackendList(lua_State* lua, int list, int& at,
+                                            const std::string& name, const std::string& path);
+
+// config_sites.cpp: every site (each as six values), pushed inside runConfig().
 void pushSites(lua_State* lua);
 
 // config_sites.cpp: the sites of a file with `sites`, or the one site of a part 7 file, into

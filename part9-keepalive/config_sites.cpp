@@ -1,6 +1,7 @@
-// part9-keepalive/config_sites.cpp — part 9: reading the sites of a config file, and every list of
-// backends in it. See config.h for the settings, config_lua.h for how they come off the stack.
-// (New in part 8, split from config.cpp; part 7 reads its one list of backends there.)
+// part9-keepalive/config_sites.cpp — part 9: reading the sites of a config file.
+// See config.h for the settings, config_lua.h for how they come off the stack, and
+// config_backends.cpp for how each site's list of backends is read.
+// Unchanged from part8-http/config_sites.cpp.
 //
 //   sites        a table of sites by name, each { backends = {...}, balance, checkInterval }:
 //                a part 6 pool per site, its names those nginx takes as server_name (sites.h)
@@ -18,66 +19,6 @@
 
 namespace rsp::config_lua {
 namespace {
-
-// "host:port" or "[v6 address]:port".
-BackendAddress parseHostPort(const std::string& text, const std::string& name,
-                             const std::string& path) {
-  const std::size_t colon = text.rfind(':');
-  const std::string port = colon == text.npos ? "" : text.substr(colon + 1);
-  std::string host = colon == text.npos ? "" : text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const bool digits =
-      !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == port.npos;
-  if (host.empty() || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    throw ConfigError(path + ": " + name + " must be \"host:port\" with a port of 1-65535, not \"" +
-                      text + "\"");
-  }
-  return {host, static_cast<std::uint16_t>(std::stoi(port))};
-}
-
-// One entry of a list of backends: its three values start at `at` (see pushEntries()).
-BackendAddress readEntry(lua_State* lua, int at, const std::string& list, int number,
-                         const std::string& path) {
-  const std::string name = list + "[" + std::to_string(number) + "]";
-  if (lua_type(lua, at) == LUA_TSTRING) return parseHostPort(lua_tostring(lua, at), name, path);
-  if (lua_type(lua, at) != LUA_TTABLE) {
-    throw ConfigError(path + ": " + name +
-                      " must be \"host:port\" or { address = ..., port = ... }, not " +
-                      describe(lua, at));
-  }
-  return {readAddress(lua, at + 1, (name + ".address").c_str(), path),
-          readPort(lua, at + 2, (name + ".port").c_str(), 1, path)};
-}
-
-// The list of backends at `list`, whose count pushEntries() left at `at`: moves `at` past it.
-std::vector<BackendAddress> readBackendList(lua_State* lua, int list, int& at,
-                                            const std::string& name, const std::string& path) {
-  const lua_Integer count = lua_tointeger(lua, at++);
-  if (lua_type(lua, list) != LUA_TTABLE || count < 1) {
-    throw ConfigError(path + ": " + name + " must be a list of one or more backends, not " +
-                      (lua_type(lua, list) == LUA_TTABLE ? "an empty list" : describe(lua, list)));
-  }
-  std::vector<BackendAddress> backends;
-  for (; static_cast<lua_Integer>(backends.size()) < count; at += 3) {
-    backends.push_back(readEntry(lua, at, name, static_cast<int>(backends.size()) + 1, path));
-  }
-  return backends;
-}
-
-std::vector<BackendAddress> readBackends(lua_State* lua, const std::string& path) {
-  const bool single = !lua_isnil(lua, kBackendAddress) || !lua_isnil(lua, kBackendPort);
-  if (lua_isnil(lua, kBackends)) {  // a config file from part 3, 4 or 5: one backend
-    return {{readAddress(lua, kBackendAddress, "backendAddress", path),
-             readPort(lua, kBackendPort, "backendPort", 1, path)}};
-  }
-  if (single) {
-    throw ConfigError(path + ": set either backends or backendAddress and backendPort, not both");
-  }
-  int at = kBackendCount;
-  return readBackendList(lua, kBackends, at, "backends", path);
-}
 
 // One site, whose six values runConfig() left from `at` on (see pushSites()): moves `at` past
 // it. Its balance and checkInterval default to the top level's, in `defaults`.
@@ -147,27 +88,6 @@ std::optional<std::size_t> readDefaultSite(lua_State* lua, const std::vector<Sit
 }
 
 }  // namespace
-
-// Each entry of the list at `list` as three values: the entry, then its address and port fields
-// (nil unless it is a table), after their count; so the C++ side reads plain values and never
-// calls into Lua. A list that is not a table counts 0 entries.
-void pushEntries(lua_State* lua, int list) {
-  const lua_Integer count = lua_istable(lua, list) ? luaL_len(lua, list) : 0;
-  luaL_checkstack(lua, 1, "too many backends");
-  lua_pushinteger(lua, count);
-  for (lua_Integer i = 1; i <= count; ++i) {
-    luaL_checkstack(lua, 3, "too many backends");
-    const bool isTable = lua_geti(lua, list, i) == LUA_TTABLE;
-    if (isTable)
-      lua_getfield(lua, -1, "address");
-    else
-      lua_pushnil(lua);
-    if (isTable)
-      lua_getfield(lua, -2, "port");
-    else
-      lua_pushnil(lua);
-  }
-}
 
 // Each site as six values: its name, the site, its backends, balance and checkInterval fields
 // (nil unless the site is a table), then its entries (pushEntries). The names are gathered
