@@ -67,15 +67,19 @@ void Connection::route() {
   Router& router = routing_->router;
   if (!router.routes()) return routed(router.byHost(reader_.head()));
   phase_ = Phase::kRouting;
-  armTimer(loop_.now() + router.routeTimeout());
-  // Not read: its body, or its next request, waits in the kernel. But a hang-up is heard.
-  loop_.modify(client_.fd.get(), EPOLLRDHUP);
   // The previous request's run is over (it answered, or answer() stopped it), and this is never
   // inside its callback (a client's event, or the end of an exchange): it may go.
   routeRun_ = router.newRun(loop_);
   // routeAnswered() runs from the loop once route has answered, or at once if it never waited.
   router.startRoute(*routeRun_, reader_.head(), clientAddress_,
                     [this](const Destination& to) { routeAnswered(to); });
+  // Answered at once (a cached answer): the pair has moved on, and the client's watch never
+  // changed. Changing it for every request cost two epoll_ctl() each (./tutorial bench).
+  if (phase_ != Phase::kRouting) return;
+  // It waits. Until it answers, the client is not read: its body, or its next request, waits
+  // in the kernel. But a hang-up is heard.
+  armTimer(loop_.now() + router.routeTimeout());
+  loop_.modify(client_.fd.get(), EPOLLRDHUP);
 }
 
 // Where route (or the Host) sent the request: a site's pool, or the pool of route's own
