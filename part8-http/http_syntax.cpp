@@ -1,15 +1,27 @@
 // part8-http/http_syntax.cpp — part 8: the character classes and small rules of HTTP's grammar.
 #include "http_syntax.h"
 
+#include <array>
 #include <cctype>
 #include <cstring>
 
 namespace rsp {
 
-bool isTchar(unsigned char c) {
-  if (c >= 0x80 || c <= 0x20 || c == 0x7f) return false;    // not ASCII, a control, or SP
-  return std::strchr("\"(),/:;<=>?@[\\]{}", c) == nullptr;  // RFC 9110 5.6.2 delimiters
-}
+namespace {
+
+// tchar (RFC 9110 5.6.2): visible ASCII but the delimiters. A table, looked up once a byte: a
+// strchr() a byte was a tenth of the time rsp spent parsing a head.
+constexpr std::array<bool, 256> kTchar = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0x21; c < 0x7f; ++c) table[c] = true;  // not a control, SP, DEL or non-ASCII
+  for (const char delimiter : std::string_view("\"(),/:;<=>?@[\\]{}"))
+    table[static_cast<unsigned char>(delimiter)] = false;
+  return table;
+}();
+
+}  // namespace
+
+bool isTchar(unsigned char c) { return kTchar[c]; }
 
 bool isToken(std::string_view s) {
   if (s.empty()) return false;
