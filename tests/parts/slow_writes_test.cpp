@@ -194,7 +194,9 @@ TEST_CASE("50 idle pairs that once had full queues hold no queue memory", "[slow
   // AddressSanitizer's allocator keeps freed blocks in free lists of its own instead of giving
   // them to the kernel, so resident memory cannot fall to the idle level. What shows is that it
   // fell from the peak: the queues' memory was given back (kept, it would all still be there).
-  CHECK(growthKiB < peakKiB * 3 / 4);
+  // Queues of 16 KiB come from its small size classes, whose pages it gives back only when
+  // whole: it falls by a fifth to two fifths here.
+  CHECK(growthKiB < peakKiB * 9 / 10);
 #else
   CHECK(growthKiB < 1024);
 #endif
