@@ -7,8 +7,9 @@
 //   +----------------+-------------------------+----------------+
 //   0             begin_                 bytes_.size()     capacity
 //
-// It knows nothing of sockets or limits: the Flow decides when to write, how much may be
-// queued before it stops reading, and when a quiet flow gives the memory back (flow.h).
+// It knows nothing of sockets or limits: the Flow decides when to write, and how much may be
+// queued before it stops reading (flow.h). Its block is as big as the first bytes queued, grows
+// by powers of two if it must, and is given back once the queue is empty.
 #pragma once
 
 #include <cstddef>
@@ -24,13 +25,13 @@ class Buffer {
 
   // Queues a copy of `size` bytes behind what is already queued.
   void append(const char* data, std::size_t size);
-  // Forgets the first `size` queued bytes: they have been written. The memory is kept for
-  // what comes next.
+  // Forgets the first `size` queued bytes: they have been written. Once all are, the memory
+  // goes back.
   void consume(std::size_t size);
-  // Gives the memory back; the queue must be empty. For a flow that has gone quiet.
-  void release();
 
  private:
+  void makeRoom(std::size_t size);
+
   std::vector<char> bytes_;
   std::size_t begin_ = 0;  // the first byte not yet sent
 };

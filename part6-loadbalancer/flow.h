@@ -16,8 +16,13 @@
 //    already queued, never around it. Want to write (EPOLLOUT) only while bytes are queued.
 //  - Backpressure: once kHighWater bytes are queued, stop reading the source; read it again
 //    when the queue is down to kLowWater. A slow client slows the backend down instead of
-//    growing the proxy's memory. A read takes no more than the queue has room for, so no flow
-//    ever queues more than kHighWater.
+//    growing the proxy's memory.
+//  - Read whole chunks (kReadChunk) while the destination keeps up: they go straight out. Once
+//    a send does not take everything, the destination is behind, and until the flow goes quiet
+//    (nothing queued, and the source had nothing more) a read takes only the room left in the
+//    queue under kHighWater. So a slow peer costs a flow at most kHighWater of queue, after
+//    the one short write that found it behind (which may leave most of a chunk). An empty
+//    queue holds no memory (buffer.h).
 //  - Half-close: when the source has sent everything (recv returns 0), flush the queue, then
 //    shutdown(SHUT_WR) the destination: it gets our FIN after the last byte.
 //  - A failed send ends the flow (its queue is dropped), not the pair: the other flow goes on,
@@ -37,11 +42,12 @@ namespace rsp {
 
 class Flow {
  public:
-  // One recv() takes up to 64 KiB: on a large response that is a quarter of the system calls
-  // of 16 KiB reads, which made the difference against HAProxy in ./tutorial bench.
+  // One recv() takes up to 64 KiB while the destination keeps up: on a large response that is
+  // a quarter of the system calls of 16 KiB reads, which made the difference against HAProxy
+  // in ./tutorial bench.
   static constexpr std::size_t kReadChunk = 64 * 1024;
-  static constexpr std::size_t kHighWater = 64 * 1024;  // stop reading the source here
-  static constexpr std::size_t kLowWater = 16 * 1024;   // and start again here
+  static constexpr std::size_t kHighWater = 16 * 1024;  // stop reading the source here
+  static constexpr std::size_t kLowWater = 4 * 1024;    // and start again here
   // An ended flow reads and drops at most this much before the pair gives up on its peer.
   static constexpr std::size_t kDropLimit = 16 * 1024 * 1024;
 
@@ -77,7 +83,7 @@ class Flow {
 
  private:
   void forward(const char* data, std::size_t size);
-  void releaseIfQuiet();
+  void endBehindIfQuiet();
 
   int from_;
   int to_;
@@ -85,6 +91,7 @@ class Flow {
   Buffer queued_{};  // read from the source, not yet written to the destination
   State state_ = State::kOpen;
   bool paused_ = false;        // backpressure: the queue is full, the source is not read
+  bool behind_ = false;        // a send did not take everything: read what fits in kHighWater
   bool sourceEnded_ = false;   // the source's input was read to its end (FIN or error)
   bool sourceDrained_ = true;  // the latest read took all the source had
   std::size_t dropped_ = 0;    // bytes read and dropped since the flow ended

@@ -24,16 +24,17 @@ bool Flow::wantsToRead() const {
 
 int Flow::handleRead() {
   char chunk[kReadChunk];
-  // A flow that writes at once reads whole chunks; one whose destination is behind reads only
-  // what its queue has room for. (It is read only below kHighWater: see forward().)
+  // A flow whose destination keeps up reads whole chunks; one whose destination is behind reads
+  // only what its queue has room for under kHighWater. (It is read only below kHighWater: see
+  // forward().)
   assert(state_ == State::kDone || queued_.size() < kHighWater);
-  const std::size_t room = queued_.empty() ? kReadChunk : kHighWater - queued_.size();
+  const std::size_t room = (behind_ ? kHighWater : kReadChunk) - queued_.size();
   const ssize_t n = ::recv(from_, chunk, room, 0);
   sourceDrained_ = n < static_cast<ssize_t>(room);  // it had no more than this, for now
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
   if (n > 0 && state_ != State::kDone) {
     forward(chunk, static_cast<std::size_t>(n));
-    releaseIfQuiet();
+    endBehindIfQuiet();
   } else if (n > 0) {
     dropped_ += static_cast<std::size_t>(n);
   } else {
@@ -56,6 +57,7 @@ void Flow::forward(const char* data, std::size_t size) {
     if (n < 0 && errno != EAGAIN && errno != EINTR) return end(errno);
     written = n > 0 ? static_cast<std::size_t>(n) : 0;
     sent_ += written;
+    if (written < size) behind_ = true;  // the destination did not take everything
   }
   if (written == size) return;  // all out: nothing to queue
   queued_.append(data + written, size - written);
@@ -69,18 +71,18 @@ void Flow::handleWrite() {
     return;
   }
   queued_.consume(static_cast<std::size_t>(n));
-  releaseIfQuiet();
+  if (!queued_.empty()) behind_ = true;  // the destination did not take everything
+  endBehindIfQuiet();
   sent_ += static_cast<std::size_t>(n);
   // Resume reading the source. Level-triggered epoll reports at once whatever is already
   // waiting in its socket; no new event has to arrive first.
   if (paused_ && queued_.size() <= kLowWater) paused_ = false;
 }
 
-// All caught up with a source that had nothing more: the flow goes quiet, and an idle pair
-// holds no queue memory. While the source keeps sending, the memory is kept: the queue would
-// only fill again at once.
-void Flow::releaseIfQuiet() {
-  if (queued_.empty() && sourceDrained_) queued_.release();
+// All caught up with a source that had nothing more: the flow goes quiet. What the source sends
+// next is read in whole chunks again, until a send does not take everything.
+void Flow::endBehindIfQuiet() {
+  if (queued_.empty() && sourceDrained_) behind_ = false;
 }
 
 // Drops what was queued; the source is now read only to drop what it sends. The other flow is

@@ -5,8 +5,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,7 +43,15 @@ TEST_CASE("20 slow clients get every byte of 11 MiB, in bounded memory", "[slow-
   slow.bytesPerSecond = 2'000'000;
   slow.receiveBuffer = 16 * 1024;
   slow.deadline = 60s;
-  const std::vector<FetchResult> results = fetchAtOnce(proxy.port, bytes(11 * kMiB), 20, slow);
+  auto download = std::async(std::launch::async,
+                             [&] { return fetchAtOnce(proxy.port, bytes(11 * kMiB), 20, slow); });
+  // What the proxy holds while the clients take their time, every 100 ms (returned to the
+  // kernel as soon as it is freed: allocatorGivesBack()).
+  std::vector<std::int64_t> samplesKiB;
+  while (download.wait_for(100ms) != std::future_status::ready) {
+    samplesKiB.push_back(residentKiB(proxy.pid()) - idleKiB);
+  }
+  const std::vector<FetchResult> results = download.get();
   for (const FetchResult& result : results) {
     INFO(result.describe());
     CHECK(result.body.intact());
@@ -51,6 +61,19 @@ TEST_CASE("20 slow clients get every byte of 11 MiB, in bounded memory", "[slow-
   const std::int64_t growthKiB = peakResidentKiB(proxy.pid()) - idleKiB;
   INFO("idle " << idleKiB << " KiB, peak growth " << growthKiB << " KiB");
   CHECK(growthKiB < 9 * 1024);
+  // And a flow whose client is behind reads only what fits under kHighWater, 16 KiB, and gives
+  // its queue's block back each time it empties. For most of the download (the median sample)
+  // the proxy then holds about 16 KiB per client and its 64 KiB read chunk on the stack, about
+  // half a MiB; with queues of up to 64 KiB, kept in their largest block until the flow went
+  // quiet, it held 1.4 MiB. (The peak also counts the first short write of each flow, which may
+  // leave most of a 64 KiB chunk queued, for all twenty at about the same time.)
+  REQUIRE(samplesKiB.size() >= 10);
+  const auto middle = samplesKiB.begin() + static_cast<std::ptrdiff_t>(samplesKiB.size() / 2);
+  std::nth_element(samplesKiB.begin(), middle, samplesKiB.end());
+  INFO("median growth during the download " << *middle << " KiB");
+#if !defined(__SANITIZE_ADDRESS__)  // its allocator keeps freed blocks: resident memory only grows
+  CHECK(*middle < 1024);
+#endif
   CHECK(proxy.process->running());
 }
 
@@ -171,7 +194,9 @@ TEST_CASE("50 idle pairs that once had full queues hold no queue memory", "[slow
   // AddressSanitizer's allocator keeps freed blocks in free lists of its own instead of giving
   // them to the kernel, so resident memory cannot fall to the idle level. What shows is that it
   // fell from the peak: the queues' memory was given back (kept, it would all still be there).
-  CHECK(growthKiB < peakKiB * 3 / 4);
+  // Queues of 16 KiB come from its small size classes, whose pages it gives back only when
+  // whole: it falls by a fifth to two fifths here.
+  CHECK(growthKiB < peakKiB * 9 / 10);
 #else
   CHECK(growthKiB < 1024);
 #endif
