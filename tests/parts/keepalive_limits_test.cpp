@@ -21,17 +21,19 @@ using Clock = std::chrono::steady_clock;
 TEST_CASE("keepaliveTimeout closes a client that sends nothing more, and keeps one that goes on",
           "[keep-alive][timeouts]") {
   KeepAliveBackend a("a");
-  RunningProxy proxy = startWith(oneSite(a.port(), "keepaliveTimeout = 1\n"));
+  RunningProxy proxy = startWith(oneSite(a.port(), "keepaliveTimeout = 2\n"));
   KeepAliveClient idle(proxy.port);
   REQUIRE(statusOf(idle.ask(get("a.test"))) == 200);
   const auto start = Clock::now();
-  CHECK(idle.closesWithin(6s));
+  CHECK(idle.closesWithin(8s));
   const auto elapsed = Clock::now() - start;
-  CHECK(elapsed >= 900ms);  // wide margins: keepaliveTimeout is 1 s
-  CHECK(elapsed < 6s);
+  CHECK(elapsed >= 1800ms);  // wide margins: keepaliveTimeout is 2 s
+  CHECK(elapsed < 8s);
 
-  KeepAliveClient busy(proxy.port);  // a request every 400 ms, for 2 s: never idle for 1 s
-  for (int i = 0; i < 5; ++i) {
+  // A request every 400 ms for 4.8 s, more than twice keepaliveTimeout: a timer that requests
+  // did not restart would close it; each wait leaves 1.6 s to spare for a loaded machine.
+  KeepAliveClient busy(proxy.port);
+  for (int i = 0; i < 12; ++i) {
     INFO("request " << i + 1);
     CHECK(statusOf(busy.ask(get("a.test", "/" + std::to_string(i)))) == 200);
     std::this_thread::sleep_for(400ms);
