@@ -90,8 +90,6 @@ std::string readAddress(lua_State* lua, int index, const char* name, const std::
   return lua_tostring(lua, index);
 }
 
-// A time in seconds (fractions allowed), more than 0, or 0 or more with `zeroAllowed`;
-// `otherwise` when the setting is not set.
 std::chrono::milliseconds readSeconds(lua_State* lua, int index, const char* name,
                                       std::chrono::milliseconds otherwise, const std::string& path,
                                       bool zeroAllowed) {
