@@ -38,6 +38,19 @@ Lesson runLesson(int part, const char* binary,
   return result;
 }
 
+// Part 8's lesson (lessons_http.h), which brings its own backends: the tour's is started only
+// because every lesson is given one.
+Lesson runHttpLessonOn(int part, const char* binary) {
+  TestBackend backend;
+  std::ostringstream out;
+  Lesson result;
+  result.run.part = part;
+  runHttpLesson(result.run, {.part = part, .binary = binary, .backendPort = backend.port()}, out,
+                false);
+  result.shown = out.str();
+  return result;
+}
+
 }  // namespace
 
 TEST_CASE("the limit that leaves n descriptors free counts only the numbers below it",
@@ -107,13 +120,9 @@ TEST_CASE("the out of descriptors lesson: part 7 pauses, and serves once clients
 
 TEST_CASE("part 8's lesson: two sites on one port, smuggling refused, a slowloris cut",
           "[tools][lessons]") {
-  TestBackend backend;  // the tour's backend: the lesson does not use it
-  std::ostringstream out;
-  PartRun run;
-  run.part = 8;
-  runHttpLesson(run, {.part = 8, .binary = RSP_PART8_BINARY, .backendPort = backend.port()}, out,
-                false);
-  INFO(out.str());
+  const Lesson lesson = runHttpLessonOn(8, RSP_PART8_BINARY);
+  const PartRun& run = lesson.run;
+  INFO(lesson.shown);
   REQUIRE(run.http);
   const HttpLesson& http = *run.http;
   // Part 8's LIMIT: a connection on each side for each of the browser's requests.
@@ -132,28 +141,25 @@ TEST_CASE("part 8's lesson: two sites on one port, smuggling refused, a slowlori
   CHECK(http.answeredAfter >= 900ms);  // wide margins: headerTimeout is 1 s
   CHECK(http.answeredAfter < 4s);
   CHECK(http.headSent < http.headSize);
-  CHECK_THAT(out.str(), Contains(label("two sites, one port") + "a.test a, www.b.test b\n") &&
-                            Contains(label("smuggling (CL.TE)") + "400, backends got 0 bytes\n") &&
-                            Contains("408 after 1."));
+  CHECK_THAT(lesson.shown,
+             Contains(label("two sites, one port") + "a.test a, www.b.test b\n") &&
+                 Contains(label("smuggling (CL.TE)") + "400, backends got 0 bytes\n") &&
+                 Contains("408 after 1."));
   CHECK(run.endedEarly.empty());
 }
 
 TEST_CASE("part 9 shows part 8's lesson with one client connection and one per site",
           "[tools][lessons]") {
-  TestBackend backend;  // the tour's backend: the lesson does not use it
-  std::ostringstream out;
-  PartRun run;
-  run.part = 9;
-  runHttpLesson(run, {.part = 9, .binary = RSP_PART9_BINARY, .backendPort = backend.port()}, out,
-                false);
-  INFO(out.str());
+  const Lesson lesson = runHttpLessonOn(9, RSP_PART9_BINARY);
+  const PartRun& run = lesson.run;
+  INFO(lesson.shown);
   REQUIRE(run.http);
   const Browsing& browsing = run.http->browsing;
   CHECK(browsing.answered == browsing.requests);
   CHECK(browsing.clientConnections == 1);
   CHECK(browsing.backendConnections >= 1);  // each site's connection, reused for its requests
   CHECK(browsing.backendConnections <= 2);
-  CHECK_THAT(out.str(),
+  CHECK_THAT(lesson.shown,
              Contains(label("a browser, 6 requests") + "6 requests: 1 client connection"));
   CHECK(run.http->smuggling.status == 400);
   CHECK(run.http->slowloris.status == 408);
@@ -165,13 +171,9 @@ TEST_CASE("part 9 shows part 8's lesson with one client connection and one per s
 
 TEST_CASE("part 10 shows part 8's lesson, and ten routes that sleep 0.5 s at once finish together",
           "[tools][lessons]") {
-  TestBackend backend;  // the tour's backend: the lesson does not use it
-  std::ostringstream out;
-  PartRun run;
-  run.part = 10;
-  runHttpLesson(run, {.part = 10, .binary = RSP_PART10_BINARY, .backendPort = backend.port()},
-                out, false);
-  INFO(out.str());
+  const Lesson lesson = runHttpLessonOn(10, RSP_PART10_BINARY);
+  const PartRun& run = lesson.run;
+  INFO(lesson.shown);
   REQUIRE(run.http);
   REQUIRE(run.http->waiting);
   const WaitingRoutes& waiting = *run.http->waiting;
@@ -183,6 +185,7 @@ TEST_CASE("part 10 shows part 8's lesson, and ten routes that sleep 0.5 s at onc
   for (const std::string& problem : problemsWith(run)) {  // the scenarios not run here aside
     CHECK_THAT(problem, !Contains("route") && !Contains("smuggling") && !Contains("browser"));
   }
-  CHECK_THAT(out.str(), Contains(label("routes that sleep, at once") + "10 asleep 0.50 s: all in "));
+  CHECK_THAT(lesson.shown,
+             Contains(label("routes that sleep, at once") + "10 asleep 0.50 s: all in "));
   CHECK(run.endedEarly.empty());
 }
