@@ -37,7 +37,7 @@ Usage: ./tutorial bench [--quick] [--rounds N] [--duration SECONDS] [--modes LIS
   --bin DIR        where rsp-partN and rsp-bench-helper are (default build/bin)
   --out DIR        where results.md, the charts and the raw numbers go (default build/bench)
 
-The full run takes about 21 minutes with parts 2-7 built and about 33 with parts 2-8, on two
+The full run takes about 35 minutes with parts 2-10 built (38 at 97e867f, 2026-12-02), on two
 cores: it prints each run as it goes, and an estimate before it starts.
 The same settings can come from the environment: BENCH_ROUNDS, BENCH_DURATION, BENCH_MODES.
 USAGE
